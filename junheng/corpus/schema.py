@@ -1,0 +1,98 @@
+"""Corpus schema as sqlite-utils migrations; applied migrations are recorded in the database."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("junheng")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["regions"].create(
+        {"adcode": str, "province": str, "city": str, "county": str, "level": str, "name": str},
+        pk="adcode",
+    )
+    db["documents"].create(
+        {
+            "id": int,
+            "content_hash": str,
+            "location": str,
+            "url": str,
+            "kind": str,
+            "title": str,
+            "published": str,
+            "source": str,
+            "author": str,
+            "region_hint": str,
+            "main_adcode": str,
+            "text": str,
+            "ingested_at": str,
+            "analysed_with": str,
+        },
+        pk="id",
+        not_null={"content_hash", "text"},
+    )
+    db["documents"].create_index(["content_hash"], unique=True)
+    db["sentences"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "idx": int,
+            "char_start": int,
+            "char_end": int,
+            "text": str,
+            "boilerplate": int,
+            "boilerplate_reason": str,
+            "adcode": str,
+            "region_confidence": float,
+            "region_method": str,
+            "instrument": str,
+            "index_text": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["sentences"].create_index(["document_id", "idx"], unique=True)
+    db["sentences"].create_index(["adcode"])
+    db["measures"].create(
+        {
+            "id": int,
+            "document_id": int,
+            "sentence_id": int,
+            "term": str,
+            "canonical": str,
+            "category": str,
+            "char_start": int,
+            "char_end": int,
+            "method": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("sentence_id", "sentences", "id")],
+    )
+    db["measures"].create_index(["canonical"])
+    db["measures"].create_index(["sentence_id"])
+    db["sentence_strategies"].create(
+        {"sentence_id": int, "document_id": int, "strategy": str, "score": float, "method": str},
+        pk=("sentence_id", "strategy", "method"),
+        foreign_keys=[("sentence_id", "sentences", "id"), ("document_id", "documents", "id")],
+    )
+    db["sentence_strategies"].create_index(["strategy"])
+    db["document_strategies"].create(
+        {"document_id": int, "strategy": str, "score": float, "method": str},
+        pk=("document_id", "strategy", "method"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["document_regions"].create(
+        {"document_id": int, "adcode": str, "rank": int},
+        pk=("document_id", "adcode"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+
+
+@migrations()
+def m002_fulltext(db: Database) -> None:
+    # index_text holds jieba search-mode terms joined by spaces; FTS5's unicode61 tokenizer
+    # then treats each term as one token, so 双减 and 办学 match whole words.
+    db["sentences"].enable_fts(["index_text"], fts_version="FTS5", create_triggers=True)

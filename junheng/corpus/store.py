@@ -1,0 +1,232 @@
+"""The corpus database: documents, sentences, measures, strategies and regions in SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from junheng.corpus.schema import migrations
+from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
+from junheng.records import AnalysedDocument, Region
+
+AddStatus = Literal["added", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    status: AddStatus
+    document_id: int
+    sentences: int = 0
+    measures: int = 0
+
+
+def _translate(exc: sqlite3.Error, path: str) -> CorpusError:
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return CorpusLocked(f"database {path} is locked by another process; try again when it finishes")
+    if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
+        return CorpusCorrupt(f"{path} is not a readable junheng database ({exc}); it was left untouched")
+    if "readonly" in msg or "read-only" in msg:
+        return CorpusError(f"database {path} is read-only")
+    if "unable to open" in msg:
+        return CorpusError(f"cannot open database {path}: check that its folder exists and is writable")
+    return CorpusError(f"database {path}: {exc}")
+
+
+class Corpus:
+    """A junheng corpus database. Open with ``Corpus.open(path)``; close when done."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 5.0) -> Corpus:
+        """Open (and migrate) a corpus; a missing file is created unless ``create`` is false.
+
+        Raises ``CorpusCorrupt`` for files that are not junheng databases and ``CorpusLocked``
+        when another process holds the write lock longer than ``timeout`` seconds.
+        """
+        where = str(path)
+        p = Path(path)
+        if where != ":memory:" and not p.exists() and not create:
+            raise CorpusError(f"no corpus at {where}; run `junheng ingest` first")
+        if where != ":memory:" and p.exists() and p.is_dir():
+            raise CorpusError(f"{where} is a folder, not a database file")
+        try:
+            conn = sqlite3.connect(where, timeout=timeout)
+            conn.execute("PRAGMA foreign_keys = ON")
+            tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+            if tables and "documents" not in tables:
+                conn.close()
+                raise CorpusCorrupt(
+                    f"{where} is an SQLite database but not a junheng corpus; it was left untouched"
+                )
+            if where != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            db = Database(conn)
+            if migrations.pending(db):
+                migrations.apply(db)
+        except sqlite3.Error as exc:
+            raise _translate(exc, where) from None
+        return cls(db, where)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write: everything inside commits together or not at all."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def query(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Rows of a read query as dicts, with SQLite errors translated."""
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    # ------------------------------------------------------------ meta
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("select value from meta where key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    # ------------------------------------------------------------ writing
+
+    def has_content(self, content_hash: str) -> int | None:
+        rows = self.query("select id from documents where content_hash = ?", (content_hash,))
+        return rows[0]["id"] if rows else None
+
+    def add(self, doc: AnalysedDocument, *, analysed_with: str,
+            index_terms: Callable[[tuple[str, ...]], list[str]]) -> AddResult:
+        """Store an analysed document; the same content (by hash) is stored once."""
+        existing = self.has_content(doc.content_hash)
+        if existing is not None:
+            return AddResult("unchanged", existing)
+        src = doc.source
+        main = doc.regions[0] if doc.regions else None
+        with self.transaction():
+            for region in {r.adcode: r for r in _all_regions(doc)}.values():
+                self._upsert_region(region)
+            doc_id = self.db["documents"].insert({
+                "content_hash": doc.content_hash,
+                "location": src.location,
+                "url": src.url,
+                "kind": src.kind,
+                "title": src.title,
+                "published": src.published,
+                "source": src.source,
+                "author": src.author,
+                "region_hint": src.region_hint,
+                "main_adcode": main.adcode if main else None,
+                "text": src.text,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "analysed_with": analysed_with,
+            }).last_pk
+            n_measures = self._insert_analysis(doc_id, doc, index_terms)
+        return AddResult("added", int(doc_id), len(doc.sentences), n_measures)
+
+    def _insert_analysis(self, doc_id: int, doc: AnalysedDocument,
+                         index_terms: Callable[[tuple[str, ...]], list[str]]) -> int:
+        n_measures = 0
+        strategy_rows = []
+        measure_rows = []
+        for idx, s in enumerate(doc.sentences):
+            sid = self.db["sentences"].insert({
+                "document_id": doc_id,
+                "idx": idx,
+                "char_start": s.start,
+                "char_end": s.end,
+                "text": s.text,
+                "boilerplate": int(s.boilerplate),
+                "boilerplate_reason": s.boilerplate_reason,
+                "adcode": s.region.adcode if s.region else None,
+                "region_confidence": round(s.region_confidence, 3),
+                "region_method": s.region_method,
+                "instrument": s.instrument,
+                "index_text": " ".join(index_terms(s.tokens)),
+            }).last_pk
+            for m in s.measures:
+                measure_rows.append({
+                    "document_id": doc_id, "sentence_id": sid, "term": m.term,
+                    "canonical": m.canonical, "category": m.category,
+                    "char_start": m.start, "char_end": m.end, "method": m.method,
+                })
+            for st in s.strategies:
+                strategy_rows.append({"sentence_id": sid, "document_id": doc_id, "strategy": st.id,
+                                      "score": st.score, "method": st.method})
+        n_measures = len(measure_rows)
+        if measure_rows:
+            self.db["measures"].insert_all(measure_rows)
+        if strategy_rows:
+            self.db["sentence_strategies"].insert_all(strategy_rows)
+        if doc.strategies:
+            self.db["document_strategies"].insert_all(
+                {"document_id": doc_id, "strategy": s.id, "score": s.score, "method": s.method}
+                for s in doc.strategies
+            )
+        if doc.regions:
+            self.db["document_regions"].insert_all(
+                {"document_id": doc_id, "adcode": r.adcode, "rank": k}
+                for k, r in enumerate(doc.regions)
+            )
+        return n_measures
+
+    def _upsert_region(self, region: Region) -> None:
+        self.db["regions"].insert({
+            "adcode": region.adcode, "province": region.province, "city": region.city,
+            "county": region.county, "level": region.level, "name": region.name,
+        }, pk="adcode", ignore=True)
+
+    # ------------------------------------------------------------ reading
+
+    def counts(self) -> dict[str, int]:
+        """Documents, sentences (content / boilerplate), measures and regions stored."""
+        row = self.query(
+            "select (select count(*) from documents) as documents,"
+            " (select count(*) from sentences where boilerplate = 0) as sentences,"
+            " (select count(*) from sentences where boilerplate = 1) as boilerplate,"
+            " (select count(*) from measures) as measures,"
+            " (select count(distinct adcode) from sentences where adcode is not null) as regions"
+        )[0]
+        return {k: int(v or 0) for k, v in row.items()}
+
+
+def _all_regions(doc: AnalysedDocument) -> list[Region]:
+    regions = list(doc.regions)
+    for s in doc.sentences:
+        if s.region is not None:
+            regions.append(s.region)
+    out = []
+    for r in regions:
+        out.append(r)
+        for level in ("province", "city"):
+            parent = r.at(level)  # type: ignore[arg-type]
+            if parent is not None:
+                out.append(parent)
+    return out

@@ -1,0 +1,1 @@
+"""Acquisition stage: local files and crawled pages → ``SourceDocument`` records."""

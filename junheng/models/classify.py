@@ -1,0 +1,78 @@
+"""Rule-based strategy classifier ``lexicon.v1``: strategies from the categories of a sentence's
+lexicon measures and the taxonomy's cue measures; instrument from the taxonomy's cue words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from junheng.models.taxonomy import Taxonomy
+from junheng.records import MeasureMention, StrategyScore
+
+CUE_SCORE = 0.9
+LEXICON_SCORE = 0.8
+DEFAULT_INSTRUMENT = "capacity_building"
+
+
+class SentenceClassifier(Protocol):
+    """Maps a sentence and its measures to strategy scores and an instrument type."""
+
+    name: str
+
+    def classify(
+        self, text: str, measures: Sequence[MeasureMention]
+    ) -> tuple[tuple[StrategyScore, ...], str | None]: ...
+
+
+class LexiconClassifier:
+    """``lexicon.v1``: a sentence gets the categories of the named measures it reports."""
+
+    name = "lexicon.v1"
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self._cues = {sid: set(s.cues) for sid, s in taxonomy.strategies.items()}
+        self._instrument_cues = [(i.id, i.cues) for i in taxonomy.instruments.values()]
+
+    def classify(
+        self, text: str, measures: Sequence[MeasureMention]
+    ) -> tuple[tuple[StrategyScore, ...], str | None]:
+        scores: dict[str, float] = {}
+        for m in measures:
+            if m.category is None or m.category not in self.taxonomy.strategies:
+                continue
+            base = CUE_SCORE if m.canonical in self._cues[m.category] else LEXICON_SCORE
+            prev = scores.get(m.category, 0.0)
+            scores[m.category] = 1.0 - (1.0 - prev) * (1.0 - base)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _first_pos(measures, kv[0])))
+        strategies = tuple(StrategyScore(sid, round(score, 4), self.name) for sid, score in ranked)
+        return strategies, self.instrument(text, measures) if strategies else None
+
+    def instrument(self, text: str, measures: Sequence[MeasureMention]) -> str:
+        """The instrument whose cue comes first; a system-changing measure name wins outright."""
+        names = " ".join(m.canonical for m in measures)
+        best: tuple[int, str] | None = None
+        for inst_id, cues in self._instrument_cues:
+            for cue in cues:
+                if inst_id == "system_changing" and cue in names:
+                    return inst_id
+                pos = text.find(cue)
+                if pos >= 0 and (best is None or pos < best[0]):
+                    best = (pos, inst_id)
+        return best[1] if best else DEFAULT_INSTRUMENT
+
+
+def _first_pos(measures: Sequence[MeasureMention], category: str) -> int:
+    return min((m.start for m in measures if m.category == category), default=0)
+
+
+def document_strategies(
+    sentence_scores: Iterable[Iterable[StrategyScore]], *, method: str = "lexicon.v1"
+) -> tuple[StrategyScore, ...]:
+    """Noisy-OR of the sentence scores per strategy: present in any sentence ⇒ present."""
+    remaining: dict[str, float] = {}
+    for scores in sentence_scores:
+        for s in scores:
+            remaining[s.id] = remaining.get(s.id, 1.0) * (1.0 - s.score)
+    ranked = sorted(remaining.items(), key=lambda kv: kv[1])
+    return tuple(StrategyScore(sid, round(1.0 - rest, 4), method) for sid, rest in ranked)

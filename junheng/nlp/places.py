@@ -1,0 +1,159 @@
+"""Place-name recognition over segmented text: gazetteer names aligned to word boundaries,
+short forms checked against document context, and self-reference markers (全县, 该市, 区委)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from junheng.nlp.gazetteer import GENERIC_NAMES, Gazetteer, NameEntry
+from junheng.records import PlaceMention, Region
+
+# Short forms that are ordinary words at least this often in jieba's dictionary are not taken
+# as places (资源 for 资源县, 合作 for 合作市, 朝阳 for 朝阳区).
+COMMON_WORD_FREQ = 300
+# Short forms rarer than this are taken even without supporting context in the document.
+RARE_SHORT_FREQ = 100
+MAX_NAME_TOKENS = 5
+
+# Self-references that tell which kind of unit a passage is about.
+STRONG_MARKER = re.compile(
+    r"(?:我|该|本)([市县区旗州])(?![场长])|([市县区旗州])(?:委|政府|人民政府|人大|政协|教育局|教体局|直)"
+    r"|教育强([市县区])"
+)
+WEAK_MARKER = re.compile(
+    r"(?<![在居获列位于])全([市县区旗州])(?![场第前率排])|(?:示范|创新|先进|实验)([县区市])(?![场长])"
+)
+SUFFIX_OF_LEVEL = {"省": "省", "市": "市", "县": "县", "区": "区", "旗": "旗", "州": "州", "盟": "盟"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def markers(text: str) -> tuple[set[str], set[str]]:
+    """Strong and weak self-reference markers in ``text`` as unit suffixes (市, 县, 区 …)."""
+    strong = {next(g for g in m.groups() if g) for m in STRONG_MARKER.finditer(text)}
+    weak = {next(g for g in m.groups() if g) for m in WEAK_MARKER.finditer(text)}
+    return strong, weak
+
+
+def unit_suffix(region: Region) -> str:
+    """The unit word a region's own texts use for themselves (县 for 芷江侗族自治县)."""
+    name = region.name
+    if name.endswith("自治区") and region.level == "province":
+        return "区"
+    if name.endswith("特别行政区"):
+        return "区"
+    return SUFFIX_OF_LEVEL.get(name[-1], name[-1])
+
+
+class PlaceRecognizer:
+    """Finds place mentions in a tokenised text.
+
+    Args:
+        gazetteer: the national gazetteer.
+        word_freq: frequency of a word in the general dictionary.
+        is_common_word: whether a word at a frequency threshold is an ordinary word (not a place).
+    """
+
+    def __init__(self, gazetteer: Gazetteer, word_freq: Callable[[str], int],
+                 is_common_word: Callable[[str, int], bool] | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.word_freq = word_freq
+        self.is_common_word = is_common_word or (lambda w, t: word_freq(w) >= t)
+        self._generic_shorts = {
+            short
+            for name in GENERIC_NAMES
+            for entry in gazetteer.lookup(name)
+            for short in gazetteer.short_forms(entry.region)
+        }
+
+    def candidates(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[NameEntry]]]:
+        """Leftmost-longest token runs that spell a gazetteer name: ``(first, last+1, entries)``."""
+        out = []
+        i = 0
+        n = len(tokens)
+        names = self.gazetteer.names
+        while i < n:
+            best = None
+            surface = ""
+            for j in range(i, min(n, i + MAX_NAME_TOKENS)):
+                surface += tokens[j].text
+                if len(surface) > 12:
+                    break
+                if surface in names:
+                    best = (i, j + 1, names[surface])
+            if best:
+                out.append(best)
+                i = best[1]
+            else:
+                i += 1
+        return out
+
+    def find(
+        self,
+        tokens: Sequence[Token],
+        *,
+        context: Iterable[Region] = (),
+    ) -> list[PlaceMention]:
+        """Resolved place mentions; ``context`` regions (site hint, title) help resolve names."""
+        cands = self.candidates(tokens)
+        kept: list[tuple[int, int, list[NameEntry]]] = []
+        for a, b, entries in cands:
+            name = entries[0].name
+            if name in GENERIC_NAMES:
+                prev = "".join(t.text for t in tokens[max(0, a - 2) : a])
+                entries = [e for e in entries if self._parent_named(e.region, prev)]
+            short = [e for e in entries if e.kind == "short"]
+            if short and (self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts):
+                entries = [e for e in entries if e.kind == "full"]
+            if entries:
+                kept.append((a, b, entries))
+        # Context: regions named unambiguously by full names, plus the caller's context.
+        known: list[Region] = list(context)
+        for _, _, entries in kept:
+            if len(entries) == 1 and entries[0].kind == "full":
+                known.append(entries[0].region)
+        provinces = {r.province for r in known}
+        cities = {(r.province, r.city) for r in known if r.city}
+        mentions = []
+        for a, b, entries in kept:
+            region = self._resolve(entries, provinces, cities)
+            if region is None:
+                continue
+            kind = "full" if any(e.kind == "full" and e.region == region for e in entries) else "short"
+            if kind == "short" and region.province not in provinces:
+                if self.word_freq(entries[0].name) >= RARE_SHORT_FREQ or provinces:
+                    continue
+            start, end = tokens[a].start, tokens[b - 1].end
+            mentions.append(PlaceMention(entries[0].name, region, start, end, kind))
+        return mentions
+
+    def _parent_named(self, region: Region, before: str) -> bool:
+        parent = self.gazetteer.parent(region)
+        if parent is None:
+            return False
+        names = [parent.name, *self.gazetteer.short_forms(parent)]
+        return any(before.endswith(n) for n in names)
+
+    @staticmethod
+    def _resolve(
+        entries: list[NameEntry], provinces: set[str], cities: set[tuple[str, str]]
+    ) -> Region | None:
+        regions = list({e.region.adcode: e.region for e in entries}.values())
+        if len(regions) > 1:
+            in_city = [r for r in regions if (r.province, r.city) in cities]
+            in_prov = [r for r in regions if r.province in provinces]
+            regions = in_city or in_prov or regions
+        if len(regions) > 1:
+            # nested candidates (邵阳 → 邵阳市 / 邵阳县): the higher unit is meant
+            tops = [r for r in regions if not any(o is not r and o.contains(r) for o in regions)]
+            if len(tops) == 1 and all(tops[0].contains(r) for r in regions):
+                return tops[0]
+            return None
+        return regions[0] if regions else None

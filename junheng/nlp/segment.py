@@ -1,0 +1,149 @@
+"""Word segmentation with our own ``jieba.Tokenizer`` (never jieba's module-level globals)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
+
+logger = logging.getLogger(__name__)
+
+# Frequency floor for domain words, so that 县管校聘 beats 县管/校聘 in jieba's route choice.
+DOMAIN_FREQ = 20000
+PLACE_FREQ = 2000
+
+
+class Segmenter:
+    """A jieba tokenizer instance loaded with the domain dictionary.
+
+    Args:
+        words: domain words (lexicon forms) that must stay whole.
+        places: place names that must stay whole.
+        cache_dir: where jieba may cache its prefix dictionary (default: the temp folder).
+    """
+
+    def __init__(
+        self,
+        words: Iterable[str] = (),
+        places: Iterable[str] = (),
+        *,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        self.words = tuple(dict.fromkeys(w for w in words if w.strip()))
+        self.places = tuple(dict.fromkeys(p for p in places if p.strip()))
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._tk: jieba.Tokenizer | None = None
+        self._char_freq: dict[str, int] | None = None
+        self._place_words: frozenset[str] | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the segmentation (jieba version + added words); stored with indexed text."""
+        import jieba
+
+        h = hashlib.sha256(jieba.__version__.encode())
+        for w in (*self.words, "\x00", *self.places):
+            h.update(w.encode())
+            h.update(b"\n")
+        return h.hexdigest()[:16]
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The underlying jieba tokenizer, initialised on first use."""
+        if self._tk is None:
+            self._tk = self._build()
+        return self._tk
+
+    def _build(self) -> jieba.Tokenizer:
+        import jieba
+
+        tk = jieba.Tokenizer()
+        cache = self.cache_dir
+        if cache is not None:
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                cache = None
+        tk.tmp_dir = str(cache) if cache is not None else tempfile.gettempdir()
+        tk.initialize()
+        for place in self.places:
+            if place not in tk.FREQ or tk.FREQ[place] < PLACE_FREQ:
+                tk.add_word(place, freq=PLACE_FREQ)
+        for word in self.words:
+            if any(ch.isspace() for ch in word):
+                continue
+            if len(word) > 2:
+                tk.add_word(word, freq=max(DOMAIN_FREQ, tk.FREQ.get(word) or 0))
+            elif not tk.FREQ.get(word):
+                # two-character words get just enough weight to stay whole on their own
+                tk.add_word(word, freq=tk.suggest_freq(word, tune=False))
+        logger.debug("segmenter ready: %d domain words, %d places", len(self.words), len(self.places))
+        return tk
+
+    def cut(self, text: str) -> list[str]:
+        """Tokens covering ``text`` exactly (whitespace included), in order."""
+        return list(self.tokenizer.cut(text, HMM=True))
+
+    @property
+    def char_freq(self) -> dict[str, int]:
+        """Per character, the summed frequency of the dictionary words containing it."""
+        if self._char_freq is None:
+            counts: dict[str, int] = {}
+            for word, f in self.tokenizer.FREQ.items():
+                if f:
+                    for ch in word:
+                        counts[ch] = counts.get(ch, 0) + f
+            self._char_freq = counts
+        return self._char_freq
+
+    @property
+    def place_words(self) -> frozenset[str]:
+        """Words jieba's base dictionary tags as place names (``ns``)."""
+        if self._place_words is None:
+            words = set()
+            with self.tokenizer.get_dict_file() as fh:
+                for raw in fh:
+                    parts = raw.decode("utf-8").split()
+                    if len(parts) == 3 and parts[2] == "ns":
+                        words.add(parts[0])
+            self._place_words = frozenset(words)
+        return self._place_words
+
+    def is_common_word(self, word: str, threshold: int) -> bool:
+        """True when ``word`` is an ordinary word (frequent, not tagged as a place)."""
+        return self.freq(word) >= threshold and word not in self.place_words
+
+    def freq(self, word: str) -> int:
+        """Frequency of ``word`` in jieba's base dictionary (0 when absent)."""
+        return int(self.tokenizer.FREQ.get(word) or 0)
+
+    def index_terms(self, tokens: Iterable[str]) -> list[str]:
+        """Search-mode terms: every token plus its dictionary 2- and 3-grams (as jieba's
+        ``cut_for_search``), so that 办学 finds 集团化办学. Whitespace and punctuation drop out."""
+        freq = self.tokenizer.FREQ
+        out: list[str] = []
+        for tok in tokens:
+            if not any(ch.isalnum() for ch in tok):
+                continue
+            n = len(tok)
+            if n > 2:
+                for size in (2, 3):
+                    if size >= n:
+                        break
+                    for i in range(n - size + 1):
+                        gram = tok[i : i + size]
+                        if freq.get(gram):
+                            out.append(gram)
+            out.append(tok.lower())
+        return out
+
+    def query_terms(self, query: str) -> list[str]:
+        """The terms of a search query, segmented the way indexed text is."""
+        return [t for t in (tok.strip().lower() for tok in self.cut(query)) if t and any(
+            ch.isalnum() for ch in t)]

@@ -1,0 +1,210 @@
+"""Wires the stages: normalise → spaCy pipeline (sentences, boilerplate, measures, places,
+attribution) → classifier → ``AnalysedDocument``. Resources load once per ``Pipeline``."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from junheng.models.classify import LexiconClassifier, document_strategies
+from junheng.models.taxonomy import Taxonomy, load_taxonomy
+from junheng.nlp.gazetteer import Gazetteer, load_gazetteer
+from junheng.nlp.language import (
+    ATTRIBUTION,
+    BOILERPLATE,
+    CONTEXT,
+    MAIN_REGION,
+    SENTENCES,
+    DocContext,
+    build_language,
+)
+from junheng.nlp.lexicon import Lexicon, load_lexicon
+from junheng.nlp.normalize import Normalized, Normalizer
+from junheng.nlp.segment import Segmenter
+from junheng.records import (
+    AnalysedDocument,
+    MeasureMention,
+    PlaceMention,
+    Region,
+    Sentence,
+    SourceDocument,
+)
+from junheng.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+PIPELINE_VERSION = "1"
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with whitespace collapsed: the same report stored twice counts once."""
+    return hashlib.sha256(_SPACE.sub(" ", text).strip().encode("utf-8")).hexdigest()
+
+
+class Pipeline:
+    """The analysis pipeline; build one per process and reuse it for every document."""
+
+    def __init__(self, settings: Settings | None = None, *, lexicon: Lexicon | None = None,
+                 taxonomy: Taxonomy | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._lexicon = lexicon
+        self._taxonomy = taxonomy
+
+    # ------------------------------------------------------------ resources (lazy, once)
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon or load_lexicon()
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        return self._taxonomy or load_taxonomy()
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return load_gazetteer()
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        places = [n for n, entries in self.gazetteer.names.items()
+                  if any(e.kind == "full" for e in entries)]
+        return Segmenter(self.lexicon.forms(), places, cache_dir=self.settings.cache_path / "jieba")
+
+    @cached_property
+    def normalizer(self) -> Normalizer:
+        return Normalizer()
+
+    @cached_property
+    def nlp(self) -> Language:
+        return build_language(self.segmenter, self.lexicon, self.gazetteer,
+                              min_confidence=self.settings.region_min_confidence)
+
+    @cached_property
+    def classifier(self) -> LexiconClassifier:
+        return LexiconClassifier(self.taxonomy)
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the analysis: pipeline version, lexicon and segmentation."""
+        return f"{PIPELINE_VERSION}:{self.lexicon.fingerprint()}:{self.segmenter.fingerprint}"
+
+    # ------------------------------------------------------------ analysis
+
+    def resolve_region(self, hint: str | None) -> Region | None:
+        """A region from a hint such as ``湖南省邵阳市武冈市`` or ``武冈市`` (most specific wins)."""
+        if not hint:
+            return None
+        found: list[Region] = []
+        rest = hint.strip()
+        for name in sorted(self.gazetteer.names, key=len, reverse=True):
+            if name in rest:
+                found.extend(e.region for e in self.gazetteer.lookup(name))
+                rest = rest.replace(name, " ")
+        if not found:
+            return None
+        found.sort(key=lambda r: {"county": 0, "city": 1, "province": 2}[r.level])
+        best = found[0]
+        if all(r.contains(best) or best.contains(r) for r in found):
+            return best
+        return next((r for r in found if all(o.contains(r) or r.contains(o) for o in found)), None)
+
+    def analyse(self, document: SourceDocument) -> AnalysedDocument:
+        return next(iter(self.analyse_many([document])))
+
+    def analyse_many(self, documents: Iterable[SourceDocument]) -> Iterator[AnalysedDocument]:
+        """Analyse documents in spaCy batches, preserving order."""
+        nlp = self.nlp
+        batch: list[tuple[SourceDocument, Normalized, Doc]] = []
+        for document in documents:
+            norm = self.normalizer(document.text)
+            doc = nlp.make_doc(norm.text)
+            doc.user_data[CONTEXT] = DocContext(
+                title=self.normalizer.text(document.title) if document.title else None,
+                region_hint=self.resolve_region(document.region_hint),
+            )
+            batch.append((document, norm, doc))
+            if len(batch) >= self.settings.batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, batch: list[tuple[SourceDocument, Normalized, Doc]]) -> Iterator[AnalysedDocument]:
+        docs = self.nlp.pipe([doc for _, _, doc in batch], batch_size=len(batch))
+        for (document, norm, _), doc in zip(batch, docs, strict=True):
+            yield self._to_record(document, norm, doc)
+
+    def _to_record(self, document: SourceDocument, norm: Normalized, doc: Doc) -> AnalysedDocument:
+        text = document.text
+        spans = doc.user_data[SENTENCES]
+        reasons = doc.user_data[BOILERPLATE]
+        attributions = doc.user_data[ATTRIBUTION]
+        starts = [s.start for s in spans]
+        measures: list[list[MeasureMention]] = [[] for _ in spans]
+        places: list[list[PlaceMention]] = [[] for _ in spans]
+        for span in doc.spans["measures"]:
+            k = _sentence_of(starts, span.start_char)
+            a, b = norm.to_original(span.start_char, span.end_char)
+            measures[k].append(MeasureMention(text[a:b], span.kb_id_,
+                                              span.label_ if span.label_ != "MEASURE" else None,
+                                              a, b, span.id_ or "lexicon"))
+        for span in doc.spans["places"]:
+            k = _sentence_of(starts, span.start_char)
+            a, b = norm.to_original(span.start_char, span.end_char)
+            places[k].append(PlaceMention(text[a:b], self.gazetteer.by_adcode[span.label_], a, b,
+                                          span.kb_id_))
+        tokens: list[list[str]] = [[] for _ in spans]
+        for tok in doc:
+            if not tok.is_space:
+                k = _sentence_of(starts, tok.idx)
+                if k >= 0 and tok.idx < spans[k].end:
+                    tokens[k].append(tok.text)
+        sentences = []
+        for k, s in enumerate(spans):
+            a, b = norm.to_original(s.start, s.end)
+            boiler = reasons[k] is not None
+            att = attributions[k]
+            found = tuple(measures[k]) if not boiler else ()
+            strategies, instrument = self.classifier.classify(doc.text[s.start:s.end], found)
+            sentences.append(Sentence(
+                start=a, end=b, text=text[a:b], boilerplate=boiler,
+                boilerplate_reason=reasons[k],
+                region=att.region if not boiler else None,
+                region_confidence=att.confidence if not boiler else 0.0,
+                region_method=att.method if not boiler else None,
+                measures=found, places=tuple(places[k]) if not boiler else (),
+                strategies=strategies, instrument=instrument, tokens=tuple(tokens[k]),
+            ))
+        return AnalysedDocument(
+            source=document,
+            content_hash=content_hash(text),
+            sentences=tuple(sentences),
+            regions=_document_regions(sentences, doc.user_data.get(MAIN_REGION)),
+            strategies=document_strategies(s.strategies for s in sentences if not s.boilerplate),
+        )
+
+
+def _sentence_of(starts: list[int], pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, pos) - 1
+
+
+def _document_regions(sentences: list[Sentence], main: Region | None) -> tuple[Region, ...]:
+    """Places whose measures the document reports, most sentences first; else its main place."""
+    counts: Counter[str] = Counter()
+    regions: dict[str, Region] = {}
+    for s in sentences:
+        if s.region is not None and s.strategies:
+            counts[s.region.adcode] += 1
+            regions[s.region.adcode] = s.region
+    if counts:
+        return tuple(regions[c] for c, _ in counts.most_common())
+    return (main,) if main is not None else ()
