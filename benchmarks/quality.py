@@ -58,8 +58,13 @@ def _region_equal(pred: Any, gold: dict[str, str]) -> bool:
     return not pred.county and pred.city == gold["city"] and pred.province == gold["province"]
 
 
-def score(pipeline: Any, gold: dict[str, list[dict[str, Any]]], *, sample_dir: Path = SAMPLE,
-          threshold: float = 0.5) -> dict[str, Any]:
+def score(
+    pipeline: Any,
+    gold: dict[str, list[dict[str, Any]]],
+    *,
+    sample_dir: Path = SAMPLE,
+    threshold: float = 0.5,
+) -> dict[str, Any]:
     """All figures as a dict (see the module docstring)."""
     from junheng.crawler.files import text_document
 
@@ -94,7 +99,7 @@ def score(pipeline: Any, gold: dict[str, list[dict[str, Any]]], *, sample_dir: P
                 if _region_equal(sent.region, row["region"]):
                     region_hits += 1
             # measures (gold lists them only on sentences with strategies)
-            pred_terms = [m.term.strip("“”\"") for m in sent.measures]
+            pred_terms = [m.term.strip('“”"') for m in sent.measures]
             hits = _match_terms(pred_terms, row["measures"])
             meas["tp"] += hits
             meas["fp"] += len(pred_terms) - hits
@@ -106,25 +111,38 @@ def score(pipeline: Any, gold: dict[str, list[dict[str, Any]]], *, sample_dir: P
             pred = {s.id for s in sent.strategies if s.score >= threshold}
             gold_s = set(row["strategies"])
             for cat in pred | gold_s:
-                per_cat[cat]["tp" if cat in pred and cat in gold_s else "fp" if cat in pred else "fn"] += 1
+                per_cat[cat][
+                    "tp" if cat in pred and cat in gold_s else "fp" if cat in pred else "fn"
+                ] += 1
             for cat in gold_s:
                 per_cat[cat]["support"] += 1
     boiler = _prf(bp["tt"], bp["tf"], bp["ft"])
-    micro = _prf(sum(c["tp"] for c in per_cat.values()), sum(c["fp"] for c in per_cat.values()),
-                 sum(c["fn"] for c in per_cat.values()))
-    cats = {cat: {**_prf(c["tp"], c["fp"], c["fn"]), "support": c["support"]}
-            for cat, c in sorted(per_cat.items())}
+    micro = _prf(
+        sum(c["tp"] for c in per_cat.values()),
+        sum(c["fp"] for c in per_cat.values()),
+        sum(c["fn"] for c in per_cat.values()),
+    )
+    cats = {
+        cat: {**_prf(c["tp"], c["fp"], c["fn"]), "support": c["support"]}
+        for cat, c in sorted(per_cat.items())
+    }
     supported = [v["f1"] for v in cats.values() if v["support"]]
     return {
         "boilerplate": boiler,
         "region_accuracy": round(region_hits / region_total, 4) if region_total else 0.0,
         "region_total": region_total,
-        "measures": {**_prf(meas["tp"], meas["fp"], meas["fn"]),
-                     "tp": meas["tp"], "fp": meas["fp"], "fn": meas["fn"],
-                     "beyond_lexicon_hits": beyond},
-        "strategies": {"micro": micro,
-                       "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
-                       "per_category": cats},
+        "measures": {
+            **_prf(meas["tp"], meas["fp"], meas["fn"]),
+            "tp": meas["tp"],
+            "fp": meas["fp"],
+            "fn": meas["fn"],
+            "beyond_lexicon_hits": beyond,
+        },
+        "strategies": {
+            "micro": micro,
+            "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
+            "per_category": cats,
+        },
         "errors": details,
     }
 
@@ -134,19 +152,23 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         "| metric | value |",
         "|---|---|",
-        f"| boilerplate precision / recall / F1 | {b['precision']:.3f} / {b['recall']:.3f} / {b['f1']:.3f} |",
+        f"| boilerplate precision / recall / F1 | {b['precision']:.3f} / {b['recall']:.3f} / "
+        f"{b['f1']:.3f} |",
         f"| region accuracy (gold-attributed sentences, n={result['region_total']}) | "
         f"{result['region_accuracy']:.3f} |",
-        f"| measure precision / recall / F1 | {m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f} |",
-        f"| strategy micro P / R / F1 | {s['micro']['precision']:.3f} / {s['micro']['recall']:.3f} / "
-        f"{s['micro']['f1']:.3f} |",
+        f"| measure precision / recall / F1 | {m['precision']:.3f} / {m['recall']:.3f} / "
+        f"{m['f1']:.3f} |",
+        f"| strategy micro P / R / F1 | {s['micro']['precision']:.3f} / "
+        f"{s['micro']['recall']:.3f} / {s['micro']['f1']:.3f} |",
         f"| strategy macro F1 | {s['macro_f1']:.3f} |",
         "",
         "| strategy | precision | recall | F1 | support |",
         "|---|---|---|---|---|",
     ]
     for cat, v in s["per_category"].items():
-        lines.append(f"| {cat} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |")
+        lines.append(
+            f"| {cat} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+        )
     return "\n".join(lines)
 
 

@@ -82,13 +82,22 @@ def ingest(
         def flush() -> None:
             docs = [p.document for p in pending if p.document is not None]
             for loaded, analysed in zip(pending, pipeline.analyse_many(docs), strict=True):
-                result = corpus.add(analysed, analysed_with=pipeline.fingerprint,
-                                    index_terms=pipeline.segmenter.index_terms)
-                report.items.append(IngestItem(
-                    loaded.location, result.status, None, result.document_id,
-                    result.sentences, result.measures,
-                    loaded.document.notes if loaded.document else (),
-                ))
+                result = corpus.add(
+                    analysed,
+                    analysed_with=pipeline.fingerprint,
+                    index_terms=pipeline.segmenter.index_terms,
+                )
+                report.items.append(
+                    IngestItem(
+                        loaded.location,
+                        result.status,
+                        None,
+                        result.document_id,
+                        result.sentences,
+                        result.measures,
+                        loaded.document.notes if loaded.document else (),
+                    )
+                )
                 if progress:
                     progress(loaded.location)
             pending.clear()
@@ -163,18 +172,20 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
     src = doc.source
     sentences = []
     for s in doc.sentences:
-        sentences.append({
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "boilerplate": s.boilerplate,
-            "boilerplate_reason": s.boilerplate_reason,
-            "region": _region_json(s.region),
-            "region_confidence": round(s.region_confidence, 3),
-            "strategies": [{"id": st.id, "score": st.score} for st in s.strategies],
-            "measures": [m.as_dict() for m in s.measures],
-            "instrument": s.instrument,
-        })
+        sentences.append(
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "boilerplate": s.boilerplate,
+                "boilerplate_reason": s.boilerplate_reason,
+                "region": _region_json(s.region),
+                "region_confidence": round(s.region_confidence, 3),
+                "strategies": [{"id": st.id, "score": st.score} for st in s.strategies],
+                "measures": [m.as_dict() for m in s.measures],
+                "instrument": s.instrument,
+            }
+        )
     return {
         "input": location or src.location,
         "title": src.title,
@@ -204,7 +215,9 @@ class SearchResult:
 def _resolve_region_filter(pipeline: Pipeline, name: str) -> list[Region]:
     regions = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
     if not regions:
-        raise QueryError(f"unknown region {name!r}; give a province, city or county name such as 新田县")
+        raise QueryError(
+            f"unknown region {name!r}; give a province, city or county name such as 新田县"
+        )
     return regions
 
 
@@ -243,12 +256,14 @@ def compare(
     settings = settings or load_settings()
     pipeline = pipeline or Pipeline(settings)
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        return compare_mod.compare(corpus, pipeline.taxonomy.strategy_ids, by=by,
-                                   threshold=settings.strategy_threshold)
+        return compare_mod.compare(
+            corpus, pipeline.taxonomy.strategy_ids, by=by, threshold=settings.strategy_threshold
+        )
 
 
-def top_measures(*, db: str | None = None, limit: int = 15,
-                 settings: Settings | None = None) -> list[compare_mod.MeasureCount]:
+def top_measures(
+    *, db: str | None = None, limit: int = 15, settings: Settings | None = None
+) -> list[compare_mod.MeasureCount]:
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         return compare_mod.top_measures(corpus, limit=limit)
@@ -271,14 +286,17 @@ def sample_paths() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
 
 
-def demo(*, db: str | None = None, settings: Settings | None = None,
-         progress: Progress | None = None) -> DemoResult:
+def demo(
+    *, db: str | None = None, settings: Settings | None = None, progress: Progress | None = None
+) -> DemoResult:
     """Build a fresh demo database from the bundled sample and compare its counties."""
     settings = settings or load_settings()
     path = db or DEMO_DB
     _clear_demo_db(path)
     pipeline = Pipeline(settings)
-    report = ingest(sample_paths(), db=path, settings=settings, pipeline=pipeline, progress=progress)
+    report = ingest(
+        sample_paths(), db=path, settings=settings, pipeline=pipeline, progress=progress
+    )
     with Corpus.open(path, timeout=settings.lock_timeout) as corpus:
         corpus.set_meta(DEMO_MARK, "1")
     comparison = compare(by="county", db=path, settings=settings, pipeline=pipeline)
@@ -296,7 +314,8 @@ def _clear_demo_db(path: str) -> None:
     except CorpusError:
         is_demo = False
     if not is_demo:
-        raise CorpusError(f"{path} exists and is not a junheng demo database; "
-                          "choose another --db for the demo")
+        raise CorpusError(
+            f"{path} exists and is not a junheng demo database; choose another --db for the demo"
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(str(p) + suffix).unlink(missing_ok=True)

@@ -30,7 +30,7 @@ class JunhengGroup(click.Group):
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             raise click.ClickException(
@@ -146,8 +146,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, default=True,
-              help="One JSON object per input, one per line (the default and only format).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    default=True,
+    help="One JSON object per input, one per line (the default and only format).",
+)
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Run the pipeline without a database and print one JSON object per input.
@@ -173,14 +178,23 @@ def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--region", metavar="NAME", help="Only sentences attributed to this place (or inside it).")
+@click.option(
+    "--region", metavar="NAME", help="Only sentences attributed to this place (or inside it)."
+)
 @click.option("--strategy", metavar="ID", help="Only sentences labelled with this strategy id.")
 @click.option("-n", "--limit", default=20, show_default=True, help="Maximum number of results.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of text.")
 @db_option
 @click.pass_context
-def search(ctx: click.Context, query: str, region: str | None, strategy: str | None, limit: int,
-           as_json: bool, db: str | None) -> None:
+def search(
+    ctx: click.Context,
+    query: str,
+    region: str | None,
+    strategy: str | None,
+    limit: int,
+    as_json: bool,
+    db: str | None,
+) -> None:
     """Full-text search of stored sentences; the query is segmented like the index.
 
     \b
@@ -188,17 +202,30 @@ def search(ctx: click.Context, query: str, region: str | None, strategy: str | N
         junheng search 县管校聘 --region 湖南省
         junheng search 双减 --strategy double_reduction --json
     """
-    result = api.search(query, db=db, region=region, strategy=strategy, limit=limit,
-                        settings=_settings(ctx))
+    result = api.search(
+        query, db=db, region=region, strategy=strategy, limit=limit, settings=_settings(ctx)
+    )
     if as_json:
         for h in result.hits:
-            click.echo(json.dumps({
-                "text": h.text, "highlight": h.highlighted(), "matches": h.matches,
-                "title": h.title, "published": h.published, "location": h.location, "url": h.url,
-                "region": h.region.as_dict() if h.region else None,
-                "strategies": list(h.strategies), "measures": list(h.measures),
-                "sentence_id": h.sentence_id, "document_id": h.document_id,
-            }, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {
+                        "text": h.text,
+                        "highlight": h.highlighted(),
+                        "matches": h.matches,
+                        "title": h.title,
+                        "published": h.published,
+                        "location": h.location,
+                        "url": h.url,
+                        "region": h.region.as_dict() if h.region else None,
+                        "strategies": list(h.strategies),
+                        "measures": list(h.measures),
+                        "sentence_id": h.sentence_id,
+                        "document_id": h.document_id,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return
     if not result.hits:
         click.echo(f"no sentences match {query!r} (searched for: {' '.join(result.terms)})")
@@ -208,18 +235,34 @@ def search(ctx: click.Context, query: str, region: str | None, strategy: str | N
 
     for h in result.hits:
         where = h.region.name if h.region else "未归属"
-        console.print(f"[bold]{escape(where)}[/bold]  {escape(h.title or h.location or '')}"
-                      f"  [dim]{h.published or ''}[/dim]")
-        console.print("    " + escape(h.highlighted("\x00", "\x01"))
-                      .replace("\x00", "[reverse]").replace("\x01", "[/reverse]"))
+        console.print(
+            f"[bold]{escape(where)}[/bold]  {escape(h.title or h.location or '')}"
+            f"  [dim]{h.published or ''}[/dim]"
+        )
+        console.print(
+            "    "
+            + escape(h.highlighted("\x00", "\x01"))
+            .replace("\x00", "[reverse]")
+            .replace("\x01", "[/reverse]")
+        )
     click.echo(f"{len(result.hits)} sentences", err=True)
 
 
 @cli.command()
-@click.option("--by", type=click.Choice(["county", "city", "province"]), default="county",
-              show_default=True, help="Row level.")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]),
-              default="table", show_default=True)
+@click.option(
+    "--by",
+    type=click.Choice(["county", "city", "province"]),
+    default="county",
+    show_default=True,
+    help="Row level.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @db_option
 @click.pass_context
 def compare(ctx: click.Context, by: str, fmt: str, db: str | None) -> None:
@@ -260,8 +303,10 @@ def demo(ctx: click.Context, db: str | None) -> None:
         if bar is not None:
             bar.stop()
     rep = result.ingest
-    click.echo(f"Analysed {rep.count('added')} sample reports: {rep.sentences} sentences, "
-               f"{rep.measures} measures → {result.db}\n")
+    click.echo(
+        f"Analysed {rep.count('added')} sample reports: {rep.sentences} sentences, "
+        f"{rep.measures} measures → {result.db}\n"
+    )
     taxonomy = load_taxonomy()
     _print_table(comparison_rich(result.comparison, taxonomy))
     click.echo("")

@@ -10,7 +10,7 @@ class JunhengError(Exception):
 
 
 class InputError(JunhengError):
-    """An input file or stream cannot be read as a document (missing, binary, empty, undecodable)."""
+    """An input cannot be read as a document (missing, binary, empty, undecodable)."""
 
 
 class ExtractionError(JunhengError):

@@ -21,6 +21,7 @@ from junheng.nlp.language import (
     SENTENCES,
     DocContext,
     build_language,
+    tokens_of,
 )
 from junheng.nlp.lexicon import Lexicon, load_lexicon
 from junheng.nlp.normalize import Normalized, Normalizer
@@ -51,8 +52,13 @@ def content_hash(text: str) -> str:
 class Pipeline:
     """The analysis pipeline; build one per process and reuse it for every document."""
 
-    def __init__(self, settings: Settings | None = None, *, lexicon: Lexicon | None = None,
-                 taxonomy: Taxonomy | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        lexicon: Lexicon | None = None,
+        taxonomy: Taxonomy | None = None,
+    ) -> None:
         self.settings = settings or load_settings()
         self._lexicon = lexicon
         self._taxonomy = taxonomy
@@ -73,8 +79,11 @@ class Pipeline:
 
     @cached_property
     def segmenter(self) -> Segmenter:
-        places = [n for n, entries in self.gazetteer.names.items()
-                  if any(e.kind == "full" for e in entries)]
+        places = [
+            n
+            for n, entries in self.gazetteer.names.items()
+            if any(e.kind == "full" for e in entries)
+        ]
         return Segmenter(self.lexicon.forms(), places, cache_dir=self.settings.cache_path / "jieba")
 
     @cached_property
@@ -83,14 +92,18 @@ class Pipeline:
 
     @cached_property
     def nlp(self) -> Language:
-        return build_language(self.segmenter, self.lexicon, self.gazetteer,
-                              min_confidence=self.settings.region_min_confidence)
+        return build_language(
+            self.segmenter,
+            self.lexicon,
+            self.gazetteer,
+            min_confidence=self.settings.region_min_confidence,
+        )
 
     @cached_property
     def classifier(self) -> LexiconClassifier:
         return LexiconClassifier(self.taxonomy)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Identifies the analysis: pipeline version, lexicon and segmentation."""
         return f"{PIPELINE_VERSION}:{self.lexicon.fingerprint()}:{self.segmenter.fingerprint}"
@@ -98,7 +111,7 @@ class Pipeline:
     # ------------------------------------------------------------ analysis
 
     def resolve_region(self, hint: str | None) -> Region | None:
-        """A region from a hint such as ``湖南省邵阳市武冈市`` or ``武冈市`` (most specific wins)."""
+        """A region from a hint such as ``湖南省邵阳市武冈市`` or ``武冈市`` (most specific)."""
         if not hint:
             return None
         found: list[Region] = []
@@ -136,7 +149,9 @@ class Pipeline:
         if batch:
             yield from self._run(batch)
 
-    def _run(self, batch: list[tuple[SourceDocument, Normalized, Doc]]) -> Iterator[AnalysedDocument]:
+    def _run(
+        self, batch: list[tuple[SourceDocument, Normalized, Doc]]
+    ) -> Iterator[AnalysedDocument]:
         docs = self.nlp.pipe([doc for _, _, doc in batch], batch_size=len(batch))
         for (document, norm, _), doc in zip(batch, docs, strict=True):
             yield self._to_record(document, norm, doc)
@@ -152,36 +167,56 @@ class Pipeline:
         for span in doc.spans["measures"]:
             k = _sentence_of(starts, span.start_char)
             a, b = norm.to_original(span.start_char, span.end_char)
-            measures[k].append(MeasureMention(text[a:b], span.kb_id_,
-                                              span.label_ if span.label_ != "MEASURE" else None,
-                                              a, b, span.id_ or "lexicon"))
+            measures[k].append(
+                MeasureMention(
+                    text[a:b],
+                    span.kb_id_,
+                    span.label_ if span.label_ != "MEASURE" else None,
+                    a,
+                    b,
+                    span.id_ or "lexicon",
+                )
+            )
         for span in doc.spans["places"]:
             k = _sentence_of(starts, span.start_char)
             a, b = norm.to_original(span.start_char, span.end_char)
-            places[k].append(PlaceMention(text[a:b], self.gazetteer.by_adcode[span.label_], a, b,
-                                          span.kb_id_))
+            places[k].append(
+                PlaceMention(text[a:b], self.gazetteer.by_adcode[span.label_], a, b, span.kb_id_)
+            )
         tokens: list[list[str]] = [[] for _ in spans]
-        for tok in doc:
-            if not tok.is_space:
-                k = _sentence_of(starts, tok.idx)
-                if k >= 0 and tok.idx < spans[k].end:
-                    tokens[k].append(tok.text)
+        toks = tokens_of(doc)
+        k = -1
+        n_spans = len(spans)
+        for word, pos in zip(toks.words, toks.starts, strict=False):
+            while k + 1 < n_spans and spans[k + 1].start <= pos:
+                k += 1
+            if k >= 0 and pos < spans[k].end and not word.isspace():
+                tokens[k].append(word)
         sentences = []
+        norm_text = norm.text
         for k, s in enumerate(spans):
             a, b = norm.to_original(s.start, s.end)
             boiler = reasons[k] is not None
             att = attributions[k]
             found = tuple(measures[k]) if not boiler else ()
-            strategies, instrument = self.classifier.classify(doc.text[s.start:s.end], found)
-            sentences.append(Sentence(
-                start=a, end=b, text=text[a:b], boilerplate=boiler,
-                boilerplate_reason=reasons[k],
-                region=att.region if not boiler else None,
-                region_confidence=att.confidence if not boiler else 0.0,
-                region_method=att.method if not boiler else None,
-                measures=found, places=tuple(places[k]) if not boiler else (),
-                strategies=strategies, instrument=instrument, tokens=tuple(tokens[k]),
-            ))
+            strategies, instrument = self.classifier.classify(norm_text[s.start : s.end], found)
+            sentences.append(
+                Sentence(
+                    start=a,
+                    end=b,
+                    text=text[a:b],
+                    boilerplate=boiler,
+                    boilerplate_reason=reasons[k],
+                    region=att.region if not boiler else None,
+                    region_confidence=att.confidence if not boiler else 0.0,
+                    region_method=att.method if not boiler else None,
+                    measures=found,
+                    places=tuple(places[k]) if not boiler else (),
+                    strategies=strategies,
+                    instrument=instrument,
+                    tokens=tuple(tokens[k]),
+                )
+            )
         return AnalysedDocument(
             source=document,
             content_hash=content_hash(text),

@@ -17,7 +17,7 @@ MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """An administrative unit. ``county`` is ``""`` for a city, ``city`` is ``""`` for a province."""
+    """An administrative unit; ``county`` is ``""`` for a city, ``city`` ``""`` for a province."""
 
     province: str
     city: str
@@ -43,7 +43,11 @@ class Region:
         if level == "city":
             if not self.city:
                 return None
-            code = self.adcode[:2] + "0100" if self.adcode[:2] in MUNICIPALITIES else self.adcode[:4] + "00"
+            code = (
+                self.adcode[:2] + "0100"
+                if self.adcode[:2] in MUNICIPALITIES
+                else self.adcode[:4] + "00"
+            )
             return Region(self.province, self.city, "", code)
         return self if self.county else None
 

@@ -28,14 +28,23 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "by": table.by,
         "threshold": table.threshold,
-        "strategies": [{"id": s, "name_zh": taxonomy.strategy(s).name_zh,
-                        "short_zh": taxonomy.short_name(s)} for s in table.strategies],
+        "strategies": [
+            {"id": s, "name_zh": taxonomy.strategy(s).name_zh, "short_zh": taxonomy.short_name(s)}
+            for s in table.strategies
+        ],
         "rows": [
             {
-                "region": r.label, "level": r.level, "province": r.province, "city": r.city,
-                "county": r.county, "documents": r.documents, "sentences": r.total,
-                "cells": {sid: {"sentences": c.sentences, "measures": list(c.measures)}
-                          for sid, c in r.cells.items()},
+                "region": r.label,
+                "level": r.level,
+                "province": r.province,
+                "city": r.city,
+                "county": r.county,
+                "documents": r.documents,
+                "sentences": r.total,
+                "cells": {
+                    sid: {"sentences": c.sentences, "measures": list(c.measures)}
+                    for sid, c in r.cells.items()
+                },
             }
             for r in table.rows
         ],
@@ -63,9 +72,14 @@ def comparison_markdown(table: Comparison, taxonomy: Taxonomy) -> str:
     head = ["地区", "文档", *(taxonomy.short_name(s) for s in table.strategies), "合计"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.rows:
-        cells = [_cell_text(r.cells[s].sentences, len(r.cells[s].measures)) for s in table.strategies]
-        lines.append("| " + " | ".join([_row_label(r, table.by), str(r.documents), *cells,
-                                         str(r.total)]) + " |")
+        cells = [
+            _cell_text(r.cells[s].sentences, len(r.cells[s].measures)) for s in table.strategies
+        ]
+        lines.append(
+            "| "
+            + " | ".join([_row_label(r, table.by), str(r.documents), *cells, str(r.total)])
+            + " |"
+        )
     lines.append("")
     lines.append(footnote(table))
     return "\n".join(lines)
@@ -76,25 +90,31 @@ def _cell_text(sentences: int, measures: int) -> str:
 
 
 def footnote(table: Comparison) -> str:
-    return (f"Cells: sentences/distinct measures (strategy score ≥ {table.threshold}); "
-            f"{table.unattributed} sentences with a strategy are not attributed to any region.")
+    return (
+        f"Cells: sentences/distinct measures (strategy score ≥ {table.threshold}); "
+        f"{table.unattributed} sentences with a strategy are not attributed to any region."
+    )
 
 
 def comparison_rich(table: Comparison, taxonomy: Taxonomy) -> Table:
     from rich import box
     from rich.table import Table
 
-    t = Table(title=f"Strategies by {table.by}", box=box.SIMPLE_HEAD, header_style="bold",
-              pad_edge=False)
+    t = Table(
+        title=f"Strategies by {table.by}", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False
+    )
     t.add_column("地区", no_wrap=True)
     t.add_column("文档", justify="right")
     for sid in table.strategies:
         t.add_column(_two_lines(taxonomy.short_name(sid)), justify="right", no_wrap=True)
     t.add_column("合计", justify="right")
     for r in table.rows:
-        t.add_row(_row_label(r, table.by), str(r.documents),
-                  *(_cell_text(r.cells[s].sentences, len(r.cells[s].measures)) for s in table.strategies),
-                  str(r.total))
+        t.add_row(
+            _row_label(r, table.by),
+            str(r.documents),
+            *(_cell_text(r.cells[s].sentences, len(r.cells[s].measures)) for s in table.strategies),
+            str(r.total),
+        )
     t.caption = footnote(table)
     return t
 
@@ -123,8 +143,13 @@ def measures_rich(measures: Sequence[MeasureCount], taxonomy: Taxonomy) -> Table
     from rich.table import Table
 
     t = Table(title="Top measures", box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    for name, justify in (("举措", "left"), ("类别", "left"), ("提及", "right"), ("文档", "right"),
-                          ("地区", "right")):
+    for name, justify in (
+        ("举措", "left"),
+        ("类别", "left"),
+        ("提及", "right"),
+        ("文档", "right"),
+        ("地区", "right"),
+    ):
         t.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for m in measures:
         cat = taxonomy.short_name(m.category) if m.category in taxonomy.strategies else "–"

@@ -82,7 +82,9 @@ def _coerce(values: dict[str, Any], origin: str) -> dict[str, Any]:
 
 def load_settings(config_file: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
     """Build ``Settings`` from the layers; ``overrides`` with value ``None`` are ignored."""
-    defaults = tomllib.loads(resources.files("junheng").joinpath("defaults.toml").read_text("utf-8"))
+    defaults = tomllib.loads(
+        resources.files("junheng").joinpath("defaults.toml").read_text("utf-8")
+    )
     values = _flatten(defaults, "defaults.toml")
     path = config_file or os.environ.get("JUNHENG_CONFIG")
     if not path:

@@ -73,8 +73,9 @@ def _row_key(by: Level, province: str, city: str, county: str) -> tuple[str, str
     return province, province, "", "", "province"
 
 
-def compare(corpus: Corpus, strategies: Sequence[str], *, by: Level = "county",
-            threshold: float = 0.5) -> Comparison:
+def compare(
+    corpus: Corpus, strategies: Sequence[str], *, by: Level = "county", threshold: float = 0.5
+) -> Comparison:
     """Rows are regions at level ``by``; cells count non-boilerplate sentences carrying each
     strategy (score ≥ ``threshold``) and list the distinct measures of that strategy in them."""
     if by not in LEVELS:
@@ -116,8 +117,10 @@ def compare(corpus: Corpus, strategies: Sequence[str], *, by: Level = "county",
     out = []
     for key, per in cell_sents.items():
         label, province, city, county, level = key
-        cells = {sid: Cell(len(per.get(sid, ())), tuple(cell_meas[key].get(sid, {})))
-                 for sid in strategies}
+        cells = {
+            sid: Cell(len(per.get(sid, ())), tuple(cell_meas[key].get(sid, {})))
+            for sid in strategies
+        }
         out.append(Row(label, province, city, county, level, len(docs[key]), cells))
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
     return Comparison(by, tuple(strategies), tuple(out), len(unattributed), threshold)
@@ -137,5 +140,7 @@ def top_measures(corpus: Corpus, *, limit: int = 15) -> list[MeasureCount]:
         """,
         {"limit": int(limit)},
     )
-    return [MeasureCount(r["canonical"], r["category"], r["mentions"], r["documents"], r["regions"])
-            for r in rows]
+    return [
+        MeasureCount(r["canonical"], r["category"], r["mentions"], r["documents"], r["regions"])
+        for r in rows
+    ]

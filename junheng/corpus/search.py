@@ -57,7 +57,9 @@ def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
-def region_clause(regions: Sequence[Region], column: str = "s.adcode") -> tuple[str, dict[str, str]]:
+def region_clause(
+    regions: Sequence[Region], column: str = "s.adcode"
+) -> tuple[str, dict[str, str]]:
     """SQL restricting ``column`` to the given regions and everything inside them."""
     parts = []
     params: dict[str, str] = {}
@@ -94,8 +96,10 @@ def search(
         where.append(clause)
         params.update(extra)
     if strategy:
-        where.append("exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
-                     " and ss.strategy = :strategy and ss.score >= 0.5)")
+        where.append(
+            "exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
+            " and ss.strategy = :strategy and ss.score >= 0.5)"
+        )
         params["strategy"] = strategy
     sql = f"""
         select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
@@ -115,14 +119,25 @@ def search(
     rows = corpus.query(sql, params)
     hits = []
     for row in rows:
-        region = (Region(row["province"], row["city"] or "", row["county"] or "", row["adcode"])
-                  if row["adcode"] else None)
-        hits.append(SearchHit(
-            sentence_id=row["id"], document_id=row["document_id"], text=row["text"],
-            title=row["title"], published=row["published"], location=row["location"],
-            url=row["url"], region=region,
-            strategies=tuple((row["strategies"] or "").split()),
-            measures=tuple(dict.fromkeys(m for m in (row["measures"] or "").split("|") if m)),
-            matches=match_spans(row["text"], terms), rank=float(row["rank"]),
-        ))
+        region = (
+            Region(row["province"], row["city"] or "", row["county"] or "", row["adcode"])
+            if row["adcode"]
+            else None
+        )
+        hits.append(
+            SearchHit(
+                sentence_id=row["id"],
+                document_id=row["document_id"],
+                text=row["text"],
+                title=row["title"],
+                published=row["published"],
+                location=row["location"],
+                url=row["url"],
+                region=region,
+                strategies=tuple((row["strategies"] or "").split()),
+                measures=tuple(dict.fromkeys(m for m in (row["measures"] or "").split("|") if m)),
+                matches=match_spans(row["text"], terms),
+                rank=float(row["rank"]),
+            )
+        )
     return hits

@@ -31,13 +31,19 @@ class AddResult:
 def _translate(exc: sqlite3.Error, path: str) -> CorpusError:
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:
-        return CorpusLocked(f"database {path} is locked by another process; try again when it finishes")
+        return CorpusLocked(
+            f"database {path} is locked by another process; try again when it finishes"
+        )
     if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
-        return CorpusCorrupt(f"{path} is not a readable junheng database ({exc}); it was left untouched")
+        return CorpusCorrupt(
+            f"{path} is not a readable junheng database ({exc}); it was left untouched"
+        )
     if "readonly" in msg or "read-only" in msg:
         return CorpusError(f"database {path} is read-only")
     if "unable to open" in msg:
-        return CorpusError(f"cannot open database {path}: check that its folder exists and is writable")
+        return CorpusError(
+            f"cannot open database {path}: check that its folder exists and is writable"
+        )
     return CorpusError(f"database {path}: {exc}")
 
 
@@ -51,7 +57,9 @@ class Corpus:
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 5.0) -> Corpus:
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 5.0
+    ) -> Corpus:
         """Open (and migrate) a corpus; a missing file is created unless ``create`` is false.
 
         Raises ``CorpusCorrupt`` for files that are not junheng databases and ``CorpusLocked``
@@ -66,7 +74,9 @@ class Corpus:
         try:
             conn = sqlite3.connect(where, timeout=timeout)
             conn.execute("PRAGMA foreign_keys = ON")
-            tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+            tables = {
+                r[0] for r in conn.execute("select name from sqlite_master where type='table'")
+            }
             if tables and "documents" not in tables:
                 conn.close()
                 raise CorpusCorrupt(
@@ -74,6 +84,7 @@ class Corpus:
                 )
             if where != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             db = Database(conn)
             if migrations.pending(db):
                 migrations.apply(db)
@@ -99,7 +110,9 @@ class Corpus:
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
-    def query(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    def query(
+        self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()
+    ) -> list[dict[str, Any]]:
         """Rows of a read query as dicts, with SQLite errors translated."""
         try:
             return list(self.db.query(sql, params))
@@ -122,8 +135,13 @@ class Corpus:
         rows = self.query("select id from documents where content_hash = ?", (content_hash,))
         return rows[0]["id"] if rows else None
 
-    def add(self, doc: AnalysedDocument, *, analysed_with: str,
-            index_terms: Callable[[tuple[str, ...]], list[str]]) -> AddResult:
+    def add(
+        self,
+        doc: AnalysedDocument,
+        *,
+        analysed_with: str,
+        index_terms: Callable[[tuple[str, ...]], list[str]],
+    ) -> AddResult:
         """Store an analysed document; the same content (by hash) is stored once."""
         existing = self.has_content(doc.content_hash)
         if existing is not None:
@@ -133,58 +151,89 @@ class Corpus:
         with self.transaction():
             for region in {r.adcode: r for r in _all_regions(doc)}.values():
                 self._upsert_region(region)
-            doc_id = self.db["documents"].insert({
-                "content_hash": doc.content_hash,
-                "location": src.location,
-                "url": src.url,
-                "kind": src.kind,
-                "title": src.title,
-                "published": src.published,
-                "source": src.source,
-                "author": src.author,
-                "region_hint": src.region_hint,
-                "main_adcode": main.adcode if main else None,
-                "text": src.text,
-                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "analysed_with": analysed_with,
-            }).last_pk
+            doc_id = (
+                self.db["documents"]
+                .insert(
+                    {
+                        "content_hash": doc.content_hash,
+                        "location": src.location,
+                        "url": src.url,
+                        "kind": src.kind,
+                        "title": src.title,
+                        "published": src.published,
+                        "source": src.source,
+                        "author": src.author,
+                        "region_hint": src.region_hint,
+                        "main_adcode": main.adcode if main else None,
+                        "text": src.text,
+                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "analysed_with": analysed_with,
+                    }
+                )
+                .last_pk
+            )
             n_measures = self._insert_analysis(doc_id, doc, index_terms)
         return AddResult("added", int(doc_id), len(doc.sentences), n_measures)
 
-    def _insert_analysis(self, doc_id: int, doc: AnalysedDocument,
-                         index_terms: Callable[[tuple[str, ...]], list[str]]) -> int:
-        n_measures = 0
-        strategy_rows = []
+    def _insert_analysis(
+        self,
+        doc_id: int,
+        doc: AnalysedDocument,
+        index_terms: Callable[[tuple[str, ...]], list[str]],
+    ) -> int:
+        """Insert sentences, measures and labels in bulk (ids assigned inside the transaction)."""
+        first = self.db.execute("select coalesce(max(id), 0) + 1 from sentences").fetchone()[0]
+        sentence_rows = []
         measure_rows = []
+        strategy_rows = []
         for idx, s in enumerate(doc.sentences):
-            sid = self.db["sentences"].insert({
-                "document_id": doc_id,
-                "idx": idx,
-                "char_start": s.start,
-                "char_end": s.end,
-                "text": s.text,
-                "boilerplate": int(s.boilerplate),
-                "boilerplate_reason": s.boilerplate_reason,
-                "adcode": s.region.adcode if s.region else None,
-                "region_confidence": round(s.region_confidence, 3),
-                "region_method": s.region_method,
-                "instrument": s.instrument,
-                "index_text": " ".join(index_terms(s.tokens)),
-            }).last_pk
-            for m in s.measures:
-                measure_rows.append({
-                    "document_id": doc_id, "sentence_id": sid, "term": m.term,
-                    "canonical": m.canonical, "category": m.category,
-                    "char_start": m.start, "char_end": m.end, "method": m.method,
-                })
-            for st in s.strategies:
-                strategy_rows.append({"sentence_id": sid, "document_id": doc_id, "strategy": st.id,
-                                      "score": st.score, "method": st.method})
-        n_measures = len(measure_rows)
-        if measure_rows:
-            self.db["measures"].insert_all(measure_rows)
-        if strategy_rows:
-            self.db["sentence_strategies"].insert_all(strategy_rows)
+            sid = first + idx
+            sentence_rows.append(
+                {
+                    "id": sid,
+                    "document_id": doc_id,
+                    "idx": idx,
+                    "char_start": s.start,
+                    "char_end": s.end,
+                    "text": s.text,
+                    "boilerplate": int(s.boilerplate),
+                    "boilerplate_reason": s.boilerplate_reason,
+                    "adcode": s.region.adcode if s.region else None,
+                    "region_confidence": round(s.region_confidence, 3),
+                    "region_method": s.region_method,
+                    "instrument": s.instrument,
+                    "index_text": " ".join(index_terms(s.tokens)),
+                }
+            )
+            measure_rows.extend(
+                {
+                    "document_id": doc_id,
+                    "sentence_id": sid,
+                    "term": m.term,
+                    "canonical": m.canonical,
+                    "category": m.category,
+                    "char_start": m.start,
+                    "char_end": m.end,
+                    "method": m.method,
+                }
+                for m in s.measures
+            )
+            strategy_rows.extend(
+                {
+                    "sentence_id": sid,
+                    "document_id": doc_id,
+                    "strategy": st.id,
+                    "score": st.score,
+                    "method": st.method,
+                }
+                for st in s.strategies
+            )
+        for table, rows in (
+            ("sentences", sentence_rows),
+            ("measures", measure_rows),
+            ("sentence_strategies", strategy_rows),
+        ):
+            self._insert_many(table, rows)
         if doc.strategies:
             self.db["document_strategies"].insert_all(
                 {"document_id": doc_id, "strategy": s.id, "score": s.score, "method": s.method}
@@ -195,13 +244,32 @@ class Corpus:
                 {"document_id": doc_id, "adcode": r.adcode, "rank": k}
                 for k, r in enumerate(doc.regions)
             )
-        return n_measures
+        return len(measure_rows)
+
+    def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Plain ``executemany`` for the bulk tables (sqlite-utils' insert builds SQL per chunk)."""
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = (
+            f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+            f"values ({', '.join('?' for _ in cols)})"
+        )
+        self.db.conn.executemany(sql, [tuple(r.values()) for r in rows])
 
     def _upsert_region(self, region: Region) -> None:
-        self.db["regions"].insert({
-            "adcode": region.adcode, "province": region.province, "city": region.city,
-            "county": region.county, "level": region.level, "name": region.name,
-        }, pk="adcode", ignore=True)
+        self.db["regions"].insert(
+            {
+                "adcode": region.adcode,
+                "province": region.province,
+                "city": region.city,
+                "county": region.county,
+                "level": region.level,
+                "name": region.name,
+            },
+            pk="adcode",
+            ignore=True,
+        )
 
     # ------------------------------------------------------------ reading
 

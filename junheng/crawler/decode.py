@@ -1,4 +1,4 @@
-"""Bytes → text for pages and plain-text files: BOM, declared charsets, then the cleanest candidate."""
+"""Bytes → text for pages and plain-text files: BOM, declared charsets, cleanest candidate."""
 
 from __future__ import annotations
 
@@ -14,9 +14,16 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Encodings that are subsets of GB18030 are decoded as GB18030 (pages labelled gb2312 use GBK chars).
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-            "cp936": "gb18030", "big5-hkscs": "big5hkscs", "utf8": "utf-8"}
+# Subsets of GB18030 are decoded as GB18030 (pages labelled gb2312 often use GBK characters).
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "big5-hkscs": "big5hkscs",
+    "utf8": "utf-8",
+}
 _FALLBACKS = ("utf-8", "gb18030", "big5")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
@@ -65,7 +72,7 @@ def decode_bytes(
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(enc, errors="replace"), enc, 0)
+            return Decoded(data[len(bom) :].decode(enc, errors="replace"), enc, 0)
     if looks_binary(data):
         raise InputError("binary data, not text")
     candidates: list[str] = []

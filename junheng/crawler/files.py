@@ -32,14 +32,18 @@ class Loaded:
     error: str | None = None
 
 
-def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, Path | None, str | None]]:
+def iter_paths(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[tuple[str, Path | None, str | None]]:
     """Expand files and folders (recursively, sorted) into ``(location, path, error)``."""
     for raw in paths:
         path = Path(raw)
         if str(raw) == "-":
             yield "-", None, None
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
             if not found:
                 yield str(path), None, "folder holds no .txt, .html or .jsonl files"
             for p in found:
@@ -52,7 +56,9 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
             yield str(path), None, "no such file or folder"
 
 
-def load(paths: Iterable[str | os.PathLike[str]], *, stdin: bytes | None = None) -> Iterator[Loaded]:
+def load(
+    paths: Iterable[str | os.PathLike[str]], *, stdin: bytes | None = None
+) -> Iterator[Loaded]:
     """Read every input; ``-`` reads ``stdin`` (bytes) as one text document."""
     for location, path, error in iter_paths(paths):
         if error:
@@ -64,15 +70,24 @@ def load(paths: Iterable[str | os.PathLike[str]], *, stdin: bytes | None = None)
                 continue
             suffix = path.suffix.lower()
             if suffix not in SUFFIXES:
-                yield Loaded(location, error=f"unsupported file type {suffix or '(none)'}; "
-                             "expected .txt, .html or .jsonl")
+                yield Loaded(
+                    location,
+                    error=f"unsupported file type {suffix or '(none)'}; "
+                    "expected .txt, .html or .jsonl",
+                )
                 continue
             size = path.stat().st_size
             if size > MAX_BYTES:
                 yield Loaded(location, error=f"file too large ({size // 1048576} MB)")
                 continue
             data = path.read_bytes()
-            kind = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else "txt"
+            kind = (
+                "html"
+                if suffix in HTML_SUFFIXES
+                else "jsonl"
+                if suffix in JSONL_SUFFIXES
+                else "txt"
+            )
             yield from _from_bytes(location, data, kind=kind)
         except OSError as exc:
             yield Loaded(location, error=f"cannot read: {exc.strerror or exc}")
@@ -91,19 +106,28 @@ def _from_bytes(location: str, data: bytes, *, kind: str) -> Iterator[Loaded]:
     if decoded.encoding != "utf-8":
         notes = (f"decoded as {decoded.encoding}",)
     if decoded.replacements > max(5, len(decoded.text) // 100):
-        yield Loaded(location, error=f"not readable text ({decoded.replacements} undecodable bytes)")
+        yield Loaded(
+            location, error=f"not readable text ({decoded.replacements} undecodable bytes)"
+        )
         return
     if kind == "jsonl":
         yield from _jsonl(location, decoded.text)
     elif kind == "html":
         yield _html(location, decoded.text, notes=notes)
     else:
-        yield Loaded(location, text_document(location, decoded.text, encoding=decoded.encoding,
-                                             notes=notes))
+        yield Loaded(
+            location, text_document(location, decoded.text, encoding=decoded.encoding, notes=notes)
+        )
 
 
-def text_document(location: str, text: str, *, encoding: str | None = None,
-                  notes: tuple[str, ...] = (), **fields: str | None) -> SourceDocument:
+def text_document(
+    location: str,
+    text: str,
+    *,
+    encoding: str | None = None,
+    notes: tuple[str, ...] = (),
+    **fields: str | None,
+) -> SourceDocument:
     """A plain-text document; missing title/date/source come from its header lines."""
     header = parse_header(text)
     return SourceDocument(
@@ -121,8 +145,14 @@ def text_document(location: str, text: str, *, encoding: str | None = None,
     )
 
 
-def _html(location: str, html: str, *, url: str | None = None, notes: tuple[str, ...] = (),
-          **fields: str | None) -> Loaded:
+def _html(
+    location: str,
+    html: str,
+    *,
+    url: str | None = None,
+    notes: tuple[str, ...] = (),
+    **fields: str | None,
+) -> Loaded:
     from junheng.crawler.extract import extract_article
 
     try:
@@ -131,18 +161,21 @@ def _html(location: str, html: str, *, url: str | None = None, notes: tuple[str,
         return Loaded(location, error=str(exc))
     if not article.body.strip():
         return Loaded(location, error="no article text found in the page")
-    return Loaded(location, SourceDocument(
-        location=location,
-        text=article.body,
-        kind="html",
-        title=fields.get("title") or article.title,
-        published=normalise_date(fields.get("published") or "") or article.published,
-        source=fields.get("source") or article.source,
-        author=fields.get("author") or article.author,
-        url=url or article.url,
-        region_hint=fields.get("region"),
-        notes=notes,
-    ))
+    return Loaded(
+        location,
+        SourceDocument(
+            location=location,
+            text=article.body,
+            kind="html",
+            title=fields.get("title") or article.title,
+            published=normalise_date(fields.get("published") or "") or article.published,
+            source=fields.get("source") or article.source,
+            author=fields.get("author") or article.author,
+            url=url or article.url,
+            region_hint=fields.get("region"),
+            notes=notes,
+        ),
+    )
 
 
 def _jsonl(location: str, text: str) -> Iterator[Loaded]:
@@ -158,8 +191,10 @@ def _jsonl(location: str, text: str) -> Iterator[Loaded]:
         if not isinstance(obj, dict):
             yield Loaded(where, error="each line must be a JSON object")
             continue
-        fields = {k: (str(obj[k]) if obj.get(k) is not None else None)
-                  for k in ("title", "published", "source", "author", "url", "region")}
+        fields = {
+            k: (str(obj[k]) if obj.get(k) is not None else None)
+            for k in ("title", "published", "source", "author", "url", "region")
+        }
         if isinstance(obj.get("text"), str) and obj["text"].strip():
             yield Loaded(where, text_document(obj.get("url") or where, obj["text"], **fields))
         elif isinstance(obj.get("html"), str) and obj["html"].strip():

@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-DATE = re.compile(
-    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)"
-)
+DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
 LABELLED_DATE = re.compile(r"(?:时间|日期|发布|发表|更新)\s*[:：]?\s*")
 TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]\s*(.+?)\s*(?:\[打印本页\]|【打印】)?\s*$")
-SOURCE_FIELD = re.compile(r"(?:信息|文章|新闻|稿件)?来源\s*[:：]\s*([^\s:：|]{2,30}?)(?=\s|$|责任|编辑|作者|时间|浏览|我要)")
-AUTHOR_FIELD = re.compile(r"(?:作者|记者|通讯员)\s*[:：]\s*([^\s:：|]{1,30}?)(?=\s|$|时间|来源|发布|浏览)")
+SOURCE_FIELD = re.compile(
+    r"(?:信息|文章|新闻|稿件)?来源\s*[:：]\s*([^\s:：|]{2,30}?)(?=\s|$|责任|编辑|作者|时间|浏览|我要)"
+)
+AUTHOR_FIELD = re.compile(
+    r"(?:作者|记者|通讯员)\s*[:：]\s*([^\s:：|]{1,30}?)(?=\s|$|时间|来源|发布|浏览)"
+)
 SENT_END = re.compile(r"[。；;!?！？]$")
 HEADER_LINES = 8
 

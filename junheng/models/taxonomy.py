@@ -36,8 +36,13 @@ class Instrument:
 class Taxonomy:
     """Validated taxonomy; lookups of unknown ids raise ``TaxonomyError``."""
 
-    def __init__(self, strategies: Iterable[Strategy], instruments: Iterable[Instrument],
-                 frameworks: list[dict[str, Any]] | None = None, version: int = 1) -> None:
+    def __init__(
+        self,
+        strategies: Iterable[Strategy],
+        instruments: Iterable[Instrument],
+        frameworks: list[dict[str, Any]] | None = None,
+        version: int = 1,
+    ) -> None:
         self.strategies: dict[str, Strategy] = {}
         for s in strategies:
             if s.id in self.strategies:
@@ -64,7 +69,9 @@ class Taxonomy:
         try:
             return self.strategies[strategy_id]
         except KeyError:
-            raise TaxonomyError(invalid_value_msg("strategy id", strategy_id, self.strategies)) from None
+            raise TaxonomyError(
+                invalid_value_msg("strategy id", strategy_id, self.strategies)
+            ) from None
 
     def instrument(self, instrument_id: str) -> Instrument:
         try:
@@ -91,24 +98,31 @@ def parse_taxonomy(data: Any, *, origin: str = "taxonomy") -> Taxonomy:
     for i, s in enumerate(data["strategies"]):
         if not isinstance(s, dict) or not s.get("id") or not s.get("name_zh"):
             raise TaxonomyError(f"{origin}: strategy #{i} needs 'id' and 'name_zh'")
-        strategies.append(Strategy(
-            id=str(s["id"]),
-            name_zh=str(s["name_zh"]),
-            name_en=str(s.get("name_en", "")),
-            definition_zh=str(s.get("definition_zh", "")),
-            subcategories=_pairs(s.get("subcategories"), "id", "name_zh"),
-            cues=tuple(str(c) for c in s.get("indicative_measures") or ()),
-            official_links=_pairs(s.get("official_links"), "framework", "dimension"),
-            confusable_with=_pairs(s.get("confusable_with"), "id", "note"),
-        ))
+        strategies.append(
+            Strategy(
+                id=str(s["id"]),
+                name_zh=str(s["name_zh"]),
+                name_en=str(s.get("name_en", "")),
+                definition_zh=str(s.get("definition_zh", "")),
+                subcategories=_pairs(s.get("subcategories"), "id", "name_zh"),
+                cues=tuple(str(c) for c in s.get("indicative_measures") or ()),
+                official_links=_pairs(s.get("official_links"), "framework", "dimension"),
+                confusable_with=_pairs(s.get("confusable_with"), "id", "note"),
+            )
+        )
     inst = data.get("instruments") or {}
     instruments = [
-        Instrument(str(t["id"]), str(t.get("name_zh", "")), str(t.get("definition_zh", "")),
-                   tuple(str(c) for c in t.get("cues") or ()))
+        Instrument(
+            str(t["id"]),
+            str(t.get("name_zh", "")),
+            str(t.get("definition_zh", "")),
+            tuple(str(c) for c in t.get("cues") or ()),
+        )
         for t in inst.get("types") or ()
     ]
-    taxonomy = Taxonomy(strategies, instruments, data.get("frameworks") or [],
-                        int(data.get("version", 1)))
+    taxonomy = Taxonomy(
+        strategies, instruments, data.get("frameworks") or [], int(data.get("version", 1))
+    )
     for s in taxonomy.strategies.values():
         for other, _ in s.confusable_with:
             if other not in taxonomy.strategies:

@@ -26,6 +26,7 @@ LEAD_IN = re.compile(
     r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
 )
 NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
+LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
 
 CONF_ANCHOR = 0.9
@@ -96,8 +97,11 @@ def main_region(
     current = regions[best]
     while True:
         children = [
-            r for c, r in regions.items()
-            if r is not current and current.contains(r) and r.adcode != current.adcode
+            r
+            for c, r in regions.items()
+            if r is not current
+            and current.contains(r)
+            and r.adcode != current.adcode
             and scores[c] >= scores[current.adcode]
         ]
         if not children:
@@ -127,15 +131,28 @@ def attribute(
             strong, weak = markers(sentences[idx].text)
             units |= strong | weak
         anchor = _anchor(sentences[members[0]])
-        region = (current.region if current else None) or main
-        if current is None:
-            current = _Section(anchor, set(units), region=anchor)
-            sections.append(current)
-        elif anchor is not None and (region is None or not _same_or_related(anchor, region, main)):
+        # the section's place so far: its anchor, else what its evidence supports up to here
+        provisional = None
+        if current is not None:
+            provisional = current.region or _best_evidence(current, by_code, main)
+        region = provisional or main
+        named = _newly_named(sentences, members, provisional)
+        opens = anchor is not None and (
+            region is None or not _same_or_related(anchor, region, main)
+        )
+        if current is None or opens:
             current = _Section(anchor, set(units), region=anchor)
             sections.append(current)
         elif units and not _compatible(units, current, main):
             current = _Section(None, set(units))
+            sections.append(current)
+        elif (
+            named is not None
+            and _unit_ok(named, units)
+            and not _same_or_related(named, region, main)
+        ):
+            # a roundup paragraph naming one other place of the same kind, not as an aside
+            current = _Section(named, set(units), region=named)
             sections.append(current)
         else:
             current.units |= units
@@ -154,6 +171,36 @@ def attribute(
     return out
 
 
+def _newly_named(
+    sentences: Sequence[SentenceInfo], members: list[int], region: Region | None
+) -> Region | None:
+    """The one place (county or city) a paragraph names, when it differs from the section's
+    place, which the paragraph does not name; places after 在/赴/与… are asides."""
+    if region is None:
+        return None
+    found: dict[str, Region] = {}
+    for idx in members:
+        s = sentences[idx]
+        aside = False
+        prev_end = -1
+        for m in sorted(s.mentions, key=lambda m: m.start):
+            if region.contains(m.region):
+                return None  # the paragraph still talks about the section's place (or inside it)
+            if m.region.level == "province" or m.region.contains(region):
+                continue  # a parent: 在永州市率先…
+            between = s.text[prev_end : m.start] if prev_end >= 0 else ""
+            listed = prev_end >= 0 and LIST_JOINER.fullmatch(between) is not None
+            aside = (
+                (aside and listed)
+                or bool(NOT_SUBJECT.search(s.text[max(0, m.start - 2) : m.start]))
+                or s.text.startswith("等", m.end)
+            )
+            prev_end = m.end
+            if not aside:
+                found[m.region.adcode] = m.region
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _compatible(units: set[str], section: _Section, main: Region | None) -> bool:
     """Whether a paragraph's self-references can belong to the current section."""
     if section.region is not None:
@@ -161,8 +208,13 @@ def _compatible(units: set[str], section: _Section, main: Region | None) -> bool
         if own in units:
             return True
         # a city text may speak of its districts and counties (各区县, 区县教育局)
-        return section.region.level == "city" and main is not None and bool(units & {"区", "县"}) \
-            and main.adcode == section.region.adcode and own in section.units
+        return (
+            section.region.level == "city"
+            and main is not None
+            and bool(units & {"区", "县"})
+            and main.adcode == section.region.adcode
+            and own in section.units
+        )
     return not section.units or bool(section.units & units)
 
 
@@ -174,7 +226,11 @@ def _anchor(s: SentenceInfo) -> Region | None:
     offset = lead.end() if lead else 0
     first = min(s.mentions, key=lambda m: m.start)
     if first.region.level == "province" and len(s.mentions) > 1:
-        deeper = [m for m in s.mentions if m.region.level != "province" and m.start < SUBJECT_WINDOW + offset]
+        deeper = [
+            m
+            for m in s.mentions
+            if m.region.level != "province" and m.start < SUBJECT_WINDOW + offset
+        ]
         if deeper:
             first = deeper[0]
     if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
@@ -191,10 +247,17 @@ def _same_or_related(anchor: Region, region: Region, main: Region | None) -> boo
     if anchor.adcode == region.adcode or anchor.contains(region):
         return True  # the same place, or its parent (在永州市率先…)
     # a county of the city the document is about: a city text addressing its counties
-    return region.contains(anchor) and main is not None and main.adcode == region.adcode
+    return (
+        region.level == "city"
+        and region.contains(anchor)
+        and main is not None
+        and main.adcode == region.adcode
+    )
 
 
-def _resolve_sections(sections: list[_Section], by_code: dict[str, Region], main: Region | None) -> None:
+def _resolve_sections(
+    sections: list[_Section], by_code: dict[str, Region], main: Region | None
+) -> None:
     for sec in sections:
         if sec.region is not None:
             sec.confidence, sec.method = CONF_ANCHOR, "anchor"
@@ -207,8 +270,11 @@ def _resolve_sections(sections: list[_Section], by_code: dict[str, Region], main
             continue
         prev = sections[k - 1] if k > 0 else None
         nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)
-        if prev is not None and prev.region is not None and _unit_ok(prev.region, sec.units) and (
-            sec.start_region is None and not sec.units
+        if (
+            prev is not None
+            and prev.region is not None
+            and _unit_ok(prev.region, sec.units)
+            and (sec.start_region is None and not sec.units)
         ):
             sec.region, sec.confidence, sec.method = prev.region, CONF_CONTINUED, "continued"
         elif nxt is not None and nxt.region is not None and _unit_ok(nxt.region, sec.units):
@@ -234,8 +300,14 @@ def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | Non
         return None
     if main is not None and main.adcode in sec.evidence and _unit_ok(main, sec.units):
         # the document's own place outranks its subunits unless they are named more often
-        best_child = max((sec.evidence[r.adcode] for r in ranked if main.contains(r)
-                          and r.adcode != main.adcode), default=0)
+        best_child = max(
+            (
+                sec.evidence[r.adcode]
+                for r in ranked
+                if main.contains(r) and r.adcode != main.adcode
+            ),
+            default=0,
+        )
         if sec.evidence[main.adcode] >= best_child:
             return main
     return ranked[0]

@@ -48,9 +48,18 @@ TEASER_END = re.compile(r"(?:\.{2,}|…+|。{2,})\s*$")
 NOISE = re.compile(r"[{}|§%~^<>≥≤¤¦\\]|(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff\W])")
 SENT_PUNCT = re.compile(r"[，。；！？,;!?]")
 # A labelled header field opening the line (print views, document dumps).
-LEAD_FIELD = re.compile(r"^\s*[-•]?\s*(?:标题|作者|发布者|发表于|时间|发布时间|日期|来源|格式|大小|页数)\s*[:：]")
+TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]")
+LEAD_FIELD = re.compile(
+    r"^\s*[-•]?\s*(?:标题|作者|发布者|发表于|时间|发布时间|日期|来源|格式|大小|页数)\s*[:：]"
+)
 
 RARE_CHAR_FREQ = 5000
+# A cheap pre-filter: a sentence without any of these cannot match the field/chrome/promo rules.
+CUES = re.compile(
+    r"[:：\d©【\[(（]|打印|关闭|分享|收藏|返回|上一|下一|扫|Powered|欢迎|ICP|公网|版权|Copyright|"
+    r"技术支持|投稿|网站|联系|设为|加入|用户|登录|注册|图|整理|收集|本文|更多|点击|长按",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,10 @@ class BoilerplateDetector:
 
     def __init__(self, char_freq: Mapping[str, int] | None = None) -> None:
         self.char_freq = char_freq or {}
+        # deleting common characters leaves the rare ones to count (str.translate runs in C)
+        self._drop_common = {
+            ord(c): None for c, f in self.char_freq.items() if f >= RARE_CHAR_FREQ and len(c) == 1
+        }
 
     def detect(self, text: str, spans: Sequence[SentenceSpan]) -> list[str | None]:
         """One reason (``meta``, ``chrome``, ``sidebar``, ``copyright``, ``garbage``, …) or
@@ -87,7 +100,7 @@ class BoilerplateDetector:
         for i, s in enumerate(sents):
             reasons[i] = self._sentence_reason(s)
         # 2. header chrome before the headline, and later lines repeating its brand
-        brands = self._header(lines, mark)
+        brands = self._header(lines, mark, reasons)
         # 3. sidebars (bullet lists with teasers) and copyright blocks
         self._sidebars(lines, mark, reasons)
         self._copyright(lines, mark)
@@ -105,12 +118,14 @@ class BoilerplateDetector:
     # ------------------------------------------------------------ sentences
 
     def _sentence_reason(self, s: str) -> str | None:
+        if not CUES.search(s):
+            return "garbage" if self._is_garbage(s) else None
         short = len(s) <= 60 and not SENT_PUNCT.search(s.rstrip("。!?！？;；"))
         if LEAD_FIELD.search(s) and len(s) <= 100:
             return "meta"
         if FIELD.search(s) or DATETIME.search(s):
             rest = FIELD.sub("", DATETIME.sub("", s))
-            if short or len(CJK.findall(rest)) <= 12 and len(s) <= 80:
+            if short or (len(CJK.findall(rest)) <= 12 and len(s) <= 80):
                 return "meta"
         if CHROME.search(s) and (len(s) <= 80 or len(CHROME.findall(s)) >= 3):
             return "chrome"
@@ -123,10 +138,10 @@ class BoilerplateDetector:
         return None
 
     def _rare_ratio(self, s: str) -> float:
-        chars = CJK.findall(s)
-        if not chars or not self.char_freq:
+        total = len(CJK.findall(s))
+        if not total or not self.char_freq:
             return 0.0
-        return sum(1 for c in chars if self.char_freq.get(c, 0) < RARE_CHAR_FREQ) / len(chars)
+        return len(CJK.findall(s.translate(self._drop_common))) / total
 
     def _is_garbage(self, s: str) -> bool:
         noise = len(NOISE.findall(s))
@@ -144,29 +159,44 @@ class BoilerplateDetector:
         raw = text.split("\n")
         return [_Line(p, raw[p].strip(), tuple(idx)) for p, idx in sorted(by_par.items())]
 
-    def _header(self, lines: list[_Line], mark) -> list[str]:  # type: ignore[no-untyped-def]
-        """Short lines before a headline within the first lines are site chrome (names,
-        banners); returns their 3+ character brand strings."""
-        head = lines[:6]
-        headline = None
-        for k, line in enumerate(head):
-            if line.cjk >= 8 or SENT_PUNCT.search(line.text):
-                headline = k
-                break
-        if not headline:
+    def _header(self, lines: list[_Line], mark, reasons: list[str | None]) -> list[str]:  # type: ignore[no-untyped-def]
+        """Short lines above the headline are site chrome (names, banners); returns their
+        3+ character brand strings. The headline is a ``标题:`` field, else the longest line
+        before the first body paragraph."""
+        head: list[_Line] = []
+        for line in lines[:8]:
+            if "。" in line.text and not LEAD_FIELD.search(line.text):
+                break  # first body paragraph (headlines do not contain 。)
+            head.append(line)
+        titled = [k for k, line in enumerate(head) if TITLE_FIELD.search(line.text)]
+        plain = [k for k, line in enumerate(head) if not any(reasons[i] for i in line.sentences)]
+        if titled:
+            headline = titled[0]
+        elif plain:
+            headline = max(plain, key=lambda k: (head[k].cjk, -k))
+            # only a page layout [chrome][headline][date/source line] identifies chrome
+            after = head[headline + 1 : headline + 3]
+            if not any(reasons[i] == "meta" for line in after for i in line.sentences):
+                return []
+        else:
             return []
         brands: list[str] = []
         for line in head[:headline]:
             if line.cjk <= 12 and not SENT_PUNCT.search(line.text):
                 mark(line, "chrome")
-                brands.extend(w for w in re.findall(r"[\w\u3400-\u9fff]{3,}", line.text)
-                              if not w.isdigit())
+                brands.extend(
+                    w for w in re.findall(r"[\w\u3400-\u9fff]{3,}", line.text) if not w.isdigit()
+                )
         return brands
 
     def _sidebars(self, lines: list[_Line], mark, reasons: list[str | None]) -> None:  # type: ignore[no-untyped-def]
         """Bullet lists of headlines with teasers, and the heading line above them."""
         n = len(lines)
-        bullets = [bool(BULLET.match(line.text)) for line in lines]
+        # list items: bulleted lines not already explained as metadata fields (- 格式:doc)
+        bullets = [
+            bool(BULLET.match(line.text)) and not any(reasons[i] for i in line.sentences)
+            for line in lines
+        ]
         k = 0
         while k < n:
             window = bullets[k : k + 10]
@@ -207,8 +237,8 @@ class BoilerplateDetector:
     @staticmethod
     def _teaser(line: _Line) -> bool:
         text = line.text
-        return bool(TEASER_END.search(text)) or len(text) <= 40 or (
-            len(text) <= 120 and not re.search(r"[。!?！？”」]$", text)
+        return bool(TEASER_END.search(text)) or (
+            len(text) <= 120 and not re.search(r"[。!?！？;；”」]$", text)
         )
 
     @staticmethod

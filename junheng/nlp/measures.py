@@ -16,10 +16,25 @@ HONOUR_AFTER = re.compile(
     r"^[^，,。；;、！!？?]{0,10}?(?:示范县|示范区|示范市|示范校|示范学校|创新县|创新区|创新市|实验区|实验县|"
     r"试验区|先进县|先进区|先进单位|先进集体|典型案例|示范单位|特色县|荣誉称号|改革示范|单位)"
 )
-HONOUR_BEFORE = re.compile(r"(?:获评|评为|授予|荣获|获得|入选|命名为)[^，,。；;]{0,24}$")
+HONOUR_BEFORE = re.compile(r"(?:获评|评为|授予|荣获|获得|入选|命名为|被确定为|列为)[^。；;]{0,60}$")
 # Goals and states rather than measures, unless a measure word follows (创建, 评估, 督导 …).
 GOAL_TERM = re.compile(r"(?:均衡发展|优质均衡|基本均衡|素质教育|教育强[市县区省]|教育现代化|择校)$")
 GOAL_FOLLOWED_OK = re.compile(r"^(?:创建|评估|认定|督导|验收|县|区|市|示范|先行)")
+
+# Terms naming a group, role, organisation, school type or indicator are measures only where the
+# clause acts on them (关爱留守儿童, 骨干教师培养, 撤并教学点); alone they name who or what.
+_ACTION = (
+    "建设|新建|改扩建|扩建|建成|建立|组建|撤并|合并|整合|保留|办好|优化|提质|改造|标准化|规划|增设|创建|"
+    "培育|举办|开办|恢复|关爱|帮扶|资助|保障|培养|培训|招聘|补充|配齐|配强|配备|选派|遴选|评选|认定|"
+    "治理|整治|规范|取缔|查处|整改|专项|入学|就读|随班|送教|交流|轮岗|管理|梯队|队伍|提高|提升|落实|"
+    "达到|拨付|增加|核定|纳入|实行|实施|推进|开展|覆盖|设立"
+)
+ACTION_BEFORE = re.compile(rf"(?:{_ACTION})[^，,。；;、]{{0,6}}$")
+ACTION_AFTER = re.compile(rf"^[^，,。；;、]{{0,4}}(?:{_ACTION})")
+NEEDS_ACTION = re.compile(
+    r"(?:子女|儿童|学生|少年|机构|教研员|教研室|教科所|教师|学校|教学点|安置点)$|"
+    r"^(?:生均|每百)|(?:率|比|系数|面积|设备值)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +55,12 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
     """Whether a lexicon match is a measure here, with the rule that decided."""
     if inside_book_title(ctx.before):
         return False, "document-title"
-    if HONOUR_AFTER.search(ctx.after) or (
-        HONOUR_BEFORE.search(ctx.before) and HONOUR_AFTER.search(ctx.after)
-    ):
+    if HONOUR_BEFORE.search(ctx.before) and HONOUR_AFTER.search(ctx.after):
         return False, "honour"
     if GOAL_TERM.search(canonical) and not GOAL_FOLLOWED_OK.search(ctx.after):
         return False, "goal"
+    if NEEDS_ACTION.search(canonical) and not (
+        ACTION_BEFORE.search(ctx.before) or ACTION_AFTER.search(ctx.after)
+    ):
+        return False, "not-acted-on"
     return True, "lexicon"

@@ -164,7 +164,8 @@ class TraditionalToSimplified:
 
 
 def _char_edits(before: str, after: str, offset: int) -> list[tuple[int, int, str]]:
-    return [(offset + i, offset + i + 1, b) for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    pairs = enumerate(zip(before, after, strict=True))
+    return [(offset + i, offset + i + 1, b) for i, (a, b) in pairs if a != b]
 
 
 class Normalizer:

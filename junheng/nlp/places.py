@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from itertools import accumulate
 
-from junheng.nlp.gazetteer import GENERIC_NAMES, Gazetteer, NameEntry
+from junheng.nlp.gazetteer import Gazetteer, NameEntry
 from junheng.records import PlaceMention, Region
 
 # Short forms that are ordinary words at least this often in jieba's dictionary are not taken
@@ -25,14 +25,28 @@ STRONG_MARKER = re.compile(
 WEAK_MARKER = re.compile(
     r"(?<![在居获列位于])全([市县区旗州])(?![场第前率排])|(?:示范|创新|先进|实验)([县区市])(?![场长])"
 )
-SUFFIX_OF_LEVEL = {"省": "省", "市": "市", "县": "县", "区": "区", "旗": "旗", "州": "州", "盟": "盟"}
+SUFFIX_OF_LEVEL = {
+    "省": "省",
+    "市": "市",
+    "县": "县",
+    "区": "区",
+    "旗": "旗",
+    "州": "州",
+    "盟": "盟",
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
+class Tokens:
+    """Token texts with their start offsets (``starts`` has one extra entry: the text length)."""
+
+    __slots__ = ("starts", "words")
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.starts = [0, *accumulate(map(len, self.words))]
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
 def markers(text: str) -> tuple[set[str], set[str]]:
@@ -61,30 +75,37 @@ class PlaceRecognizer:
         is_common_word: whether a word at a frequency threshold is an ordinary word (not a place).
     """
 
-    def __init__(self, gazetteer: Gazetteer, word_freq: Callable[[str], int],
-                 is_common_word: Callable[[str, int], bool] | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        word_freq: Callable[[str], int],
+        is_common_word: Callable[[str, int], bool] | None = None,
+    ) -> None:
         self.gazetteer = gazetteer
         self.word_freq = word_freq
         self.is_common_word = is_common_word or (lambda w, t: word_freq(w) >= t)
+        self._prefixes = frozenset(n[:k] for n in gazetteer.names for k in range(1, len(n) + 1))
         self._generic_shorts = {
             short
-            for name in GENERIC_NAMES
+            for name in gazetteer.generic
             for entry in gazetteer.lookup(name)
             for short in gazetteer.short_forms(entry.region)
         }
 
-    def candidates(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[NameEntry]]]:
+    def candidates(self, tokens: Tokens) -> list[tuple[int, int, list[NameEntry]]]:
         """Leftmost-longest token runs that spell a gazetteer name: ``(first, last+1, entries)``."""
         out = []
         i = 0
-        n = len(tokens)
+        words = tokens.words
+        n = len(words)
         names = self.gazetteer.names
+        prefixes = self._prefixes
         while i < n:
             best = None
             surface = ""
             for j in range(i, min(n, i + MAX_NAME_TOKENS)):
-                surface += tokens[j].text
-                if len(surface) > 12:
+                surface += words[j]
+                if surface not in prefixes:
                     break
                 if surface in names:
                     best = (i, j + 1, names[surface])
@@ -97,7 +118,7 @@ class PlaceRecognizer:
 
     def find(
         self,
-        tokens: Sequence[Token],
+        tokens: Tokens,
         *,
         context: Iterable[Region] = (),
     ) -> list[PlaceMention]:
@@ -106,11 +127,13 @@ class PlaceRecognizer:
         kept: list[tuple[int, int, list[NameEntry]]] = []
         for a, b, entries in cands:
             name = entries[0].name
-            if name in GENERIC_NAMES:
-                prev = "".join(t.text for t in tokens[max(0, a - 2) : a])
+            if name in self.gazetteer.generic:
+                prev = "".join(tokens.words[max(0, a - 2) : a])
                 entries = [e for e in entries if self._parent_named(e.region, prev)]
             short = [e for e in entries if e.kind == "short"]
-            if short and (self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts):
+            if short and (
+                self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts
+            ):
                 entries = [e for e in entries if e.kind == "full"]
             if entries:
                 kept.append((a, b, entries))
@@ -126,11 +149,15 @@ class PlaceRecognizer:
             region = self._resolve(entries, provinces, cities)
             if region is None:
                 continue
-            kind = "full" if any(e.kind == "full" and e.region == region for e in entries) else "short"
-            if kind == "short" and region.province not in provinces:
-                if self.word_freq(entries[0].name) >= RARE_SHORT_FREQ or provinces:
-                    continue
-            start, end = tokens[a].start, tokens[b - 1].end
+            kind = (
+                "full" if any(e.kind == "full" and e.region == region for e in entries) else "short"
+            )
+            unsupported = region.level != "province" and region.province not in provinces
+            if kind == "short" and unsupported and (
+                provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ
+            ):
+                continue
+            start, end = tokens.starts[a], tokens.starts[b]
             mentions.append(PlaceMention(entries[0].name, region, start, end, kind))
         return mentions
 

@@ -1,0 +1,29 @@
+import pytest
+
+from junheng.crawler.textmeta import normalise_date, parse_header
+
+# fmt: off
+HEADERS = [
+    ("武冈:集思广益促提升 凝聚共识话发展\n时间:2023-08-19 22:08:10来源:腾讯网\n\n正文。",
+     ("武冈:集思广益促提升 凝聚共识话发展", "2023-08-19", "腾讯网")),
+    ("VV升学帮\n标题: 成都市初中工作会在温江召开,会议都说了些啥? [打印本页]\n作者: xczmm    时间: 2018-1-17 10:59\n",
+     ("成都市初中工作会在温江召开,会议都说了些啥?", "2018-01-17", None)),
+    ("教育装备采购网\n陕西华阴加快推进义务教育优质均衡发展创建工作\n教育装备采购网 2022-10-08 10:09 围观1028次\n",
+     ("陕西华阴加快推进义务教育优质均衡发展创建工作", "2022-10-08", None)),
+    ("临湘市推进教师交流\n发布日期:2024年3月2日 信息来源:临湘市教育局\n",
+     ("临湘市推进教师交流", "2024-03-02", "临湘市教育局")),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADERS)
+def test_parse_header(text, expected):
+    h = parse_header(text)
+    assert (h.title, h.published, h.source) == expected
+
+
+def test_dates():
+    assert normalise_date("2008-05-19 17:08:13") == "2008-05-19"
+    assert normalise_date("2023年4月17日") == "2023-04-17"
+    assert normalise_date("2023.13.01 或 2022/2/3") == "2022-02-03"
+    assert normalise_date("无日期") is None

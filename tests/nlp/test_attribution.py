@@ -1,0 +1,63 @@
+"""Sentence → region attribution on texts written for these tests."""
+
+from tests.conftest import analyse_text
+
+ROUNDUP = """江西各地推进义务教育优质均衡发展
+近年来,南康坚持把教育作为民生头等大事,实施城区学校扩容工程。新建改扩建学校12所,新增学位1.5万个,全区大班额全部消除。
+创新推行“县管校聘”管理改革,瑞金每年安排城区教师到农村学校交流轮岗300余人次。全市农村学校教师结构明显优化。
+组建城乡教育集团8个,实行集团内师资统一调配、教学统一管理。安福农村学校教学质量稳步提升,全县群众满意度达96%。
+依托“互联网+教育”,婺源建成“三个课堂”应用体系。所有教学点开齐开足国家课程,农村学生共享优质课程资源。
+"""
+
+EXPECTED = ["南康区", "南康区", "瑞金市", "瑞金市", "安福县", "安福县", "婺源县", "婺源县"]
+
+
+def content_regions(doc):
+    return [s.region.name if s.region else None for s in doc.sentences if not s.boilerplate]
+
+
+def test_roundup_paragraphs_attributed_from_internal_evidence(pipeline):
+    doc = analyse_text(pipeline, ROUNDUP)
+    regions = content_regions(doc)
+    assert regions[1:] == EXPECTED
+    assert {r.name for r in doc.regions} >= {"南康区", "瑞金市", "安福县", "婺源县"}
+
+
+def test_anaphora_follows_the_main_place(pipeline):
+    text = (
+        "临澧县推进教师交流轮岗\n"
+        "临澧县教育局出台教师交流轮岗实施方案。\n"
+        "该县每年选派30名骨干教师到农村学校任教。\n"
+        "全县建立城乡学校结对帮扶机制,实现乡村学校全覆盖。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert set(content_regions(doc)) == {"临澧县"}
+    assert doc.regions[0].city == "常德市"
+
+
+def test_city_text_addressing_its_districts_stays_city_level(pipeline):
+    text = (
+        "长沙市推进城乡义务教育一体化\n"
+        "长沙市教育局印发通知,要求各区县加快消除大班额。\n"
+        "2024年,浏阳市要基本消除56人以上大班额,其余区县要全面消除大班额。\n"
+        "全市新增公办学位3万个。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert set(content_regions(doc)) == {"长沙市"}
+    assert all(s.region is None or s.region.county == "" for s in doc.sentences)
+
+
+def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
+    text = (
+        "桑植县开展结对帮扶\n"
+        "桑植县与长沙市芙蓉区签订教育帮扶协议,选派骨干教师跟岗学习。\n"
+        "全县12所学校与芙蓉区学校结成对子。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert set(content_regions(doc)) == {"桑植县"}
+
+
+def test_no_place_means_no_attribution(pipeline):
+    doc = analyse_text(pipeline, "加强教师队伍建设。\n落实课后服务。\n")
+    assert content_regions(doc) == [None, None]
+    assert doc.regions == ()

@@ -1,0 +1,97 @@
+from junheng.nlp.boilerplate import BoilerplateDetector
+from junheng.nlp.sentences import split_sentences
+
+
+def reasons(detector, text):
+    spans = split_sentences(text)
+    return {
+        text[s.start : s.end]: r for s, r in zip(spans, detector.detect(text, spans), strict=True)
+    }
+
+
+def detector_for(segmenter):
+    return BoilerplateDetector(segmenter.char_freq)
+
+
+ARTICLE = (
+    "临湘市教育局召开城乡教师交流推进会。\n"
+    "发布时间:2024-03-02 09:15 来源:临湘市教育局 浏览次数:328\n"
+    "3月1日,临湘市教育局召开会议,部署2024年义务教育教师交流轮岗工作。全市交流教师120人。\n"
+    "会议要求各校落实县管校聘改革,推进集团化办学。\n"
+    "责任编辑:李明\n"
+    "相关新闻\n"
+    "• 岳阳市开展校园安全大检查\n"
+    "为进一步加强校园安全管理,近日,岳阳市教育局组织开展...\n"
+    "• 平江县举办教师技能大赛\n"
+    "4月,平江县举办中小学教师教学技能大赛,全县200余名教师...\n"
+    "• 华容县新建学校投入使用\n"
+    "版权所有:临湘市教育局 湘ICP备12345678号\n"
+)
+
+
+def test_article_kept_and_page_furniture_marked(segmenter):
+    r = reasons(detector_for(segmenter), ARTICLE)
+    assert r["临湘市教育局召开城乡教师交流推进会。"] is None
+    assert r["会议要求各校落实县管校聘改革,推进集团化办学。"] is None
+    assert r["全市交流教师120人。"] is None
+    assert r["发布时间:2024-03-02 09:15 来源:临湘市教育局 浏览次数:328"] == "meta"
+    assert r["责任编辑:李明"] == "meta"
+    assert r["相关新闻"] == "sidebar"
+    assert r["• 平江县举办教师技能大赛"] == "sidebar"
+    assert r["为进一步加强校园安全管理,近日,岳阳市教育局组织开展..."] == "sidebar"
+    assert r["版权所有:临湘市教育局 湘ICP备12345678号"] is not None
+
+
+def test_file_metadata_and_promo_lines(segmenter):
+    text = (
+        "推进义务教育均衡发展的思考\n- 格式:docx\n- 大小:31.2 KB\n- 文档页数:4\n"
+        "以下是小编为大家整理的推进义务教育均衡发展的思考,仅供参考。\n"
+        "我县坚持以县为主,统筹城乡学校布局。\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["- 格式:docx"] == "meta"
+    assert r["- 文档页数:4"] == "meta"
+    assert r["以下是小编为大家整理的推进义务教育均衡发展的思考,仅供参考。"] == "promo"
+    assert r["我县坚持以县为主,统筹城乡学校布局。"] is None
+
+
+def test_ocr_garbage_is_marked(segmenter):
+    text = "全县义务教育学校全部达标。\n嚣醅鞫{}|§馥耋龌|箍%锤{§秸}超{}籍珏||\n下一步继续推进均衡发展。"
+    r = reasons(detector_for(segmenter), text)
+    assert r["嚣醅鞫{}|§馥耋龌|箍%锤{§秸}超{}籍珏||"] == "garbage"
+    assert r["全县义务教育学校全部达标。"] is None
+
+
+def test_header_chrome_and_its_brand_later(segmenter):
+    text = (
+        "学习强教网\n广告位招租 学习强教\n"
+        "长沙县推进城乡教育共同体建设\n"
+        "2024-05-06 10:00 来源:长沙县教育局\n"
+        "长沙县以城乡教育共同体为抓手,推动优质资源下沉。\n"
+        "学习强教网首页\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["学习强教网"] == "chrome"
+    assert r["广告位招租 学习强教"] == "chrome"
+    assert r["长沙县推进城乡教育共同体建设"] is None
+    assert r["学习强教网首页"] == "chrome"
+
+
+def test_copyright_block(segmenter):
+    text = (
+        "全区新增学位3000个。\n版权与免责声明:\n"
+        "① 凡本网注明来源的作品,版权均属于本网,未经授权不得转载。\n"
+        "② 转载目的在于传递更多信息,不承担侵权责任。\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["全区新增学位3000个。"] is None
+    assert r["① 凡本网注明来源的作品,版权均属于本网,未经授权不得转载。"] == "copyright"
+
+
+def test_headings_and_short_lines_in_the_body_are_kept(segmenter):
+    text = (
+        "优化教师队伍结构\n1. 加强教师配置\n全市新招聘教师500人。\n二是狠抓基础设施建设。\n"
+        "三是完善督导机制。\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert all(v is None for v in r.values()), r

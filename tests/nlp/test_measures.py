@@ -1,0 +1,62 @@
+"""Lexicon measures: variants, longest match, offsets into the original text, context rules."""
+
+from tests.conftest import analyse_text
+
+
+def measures(pipeline, text):
+    doc = analyse_text(pipeline, text)
+    out = [(m.term, m.canonical, m.category) for s in doc.sentences for m in s.measures]
+    for s in doc.sentences:
+        for m in s.measures:
+            assert doc.source.text[m.start : m.end] == m.term
+    return out
+
+
+def test_variants_collapse_to_the_canonical_term(pipeline):
+    found = measures(pipeline, "新田县深化县管校聘管理改革,推进“县管校聘”改革。")
+    assert [c for _, c, _ in found] == ["县管校聘", "县管校聘"]
+    assert found[0][2] == "teacher_allocation"
+
+
+def test_traditional_and_pinyin_debris_keep_original_terms(pipeline):
+    found = measures(pipeline, "推進縣管校聘，試行學區(qū)制改革。")
+    assert ("縣管校聘", "县管校聘", "teacher_allocation") in found
+    assert any(t.startswith("學區(qū)制") and c == "学区制" for t, c, _ in found)
+
+
+def test_fullwidth_text_offsets(pipeline):
+    text = "全面落实“双减”，开展课后服务“５＋２”模式。"
+    found = measures(pipeline, text)
+    assert ("双减", "双减", "double_reduction") in found or (
+        "“双减”",
+        "双减",
+        "double_reduction",
+    ) in found
+    assert any(c == "5+2" for _, c, _ in found)
+
+
+def test_overlapping_forms_merge_under_the_head(pipeline):
+    found = measures(pipeline, "加快推进义务教育标准化学校建设。")
+    assert found == [("义务教育标准化学校建设", "标准化学校建设", "school_standardization")]
+
+
+def test_document_titles_and_honours_are_not_measures(pipeline):
+    assert measures(pipeline, "印发《关于推进集团化办学的实施意见》。") == []
+    assert measures(pipeline, "该县先后获评全国县管校聘管理体制改革示范县。") == []
+    assert measures(pipeline, "大力推进县管校聘管理体制改革示范县建设。") != []
+
+
+def test_groups_need_an_action(pipeline):
+    assert measures(pipeline, "留守儿童占在校生的三成。") == []
+    assert [c for _, c, _ in measures(pipeline, "建立留守儿童关爱机制。")] == ["留守儿童关爱"]
+    assert [c for _, c, _ in measures(pipeline, "每年选派骨干教师到乡村学校支教。")] == [
+        "骨干教师",
+        "支教",
+    ]
+
+
+def test_goals_are_not_measures(pipeline):
+    assert measures(pipeline, "促进义务教育优质均衡发展。") == []
+    assert [c for _, c, _ in measures(pipeline, "加快推进义务教育优质均衡发展创建工作。")] == [
+        "优质均衡创建"
+    ]

@@ -1,0 +1,55 @@
+import pytest
+
+from junheng.nlp.places import Tokens, markers
+
+
+def places(pipeline, text, context=()):
+    rec = pipeline.nlp.get_pipe("junheng_places").recognizer
+    return [
+        (m.surface, m.region.name, m.method)
+        for m in rec.find(Tokens(pipeline.segmenter.cut(text)), context=list(context))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双方签订合作协议,加强城区学校建设。",
+        "新城区学校和老城区学校学位紧张。",
+        "推进开发区建设和高新区学校布局。",
+        "文化德育活动丰富多彩。",
+        "发展资源共享平台,开展合作交流。",
+    ],
+)
+def test_ordinary_words_are_not_places(pipeline, text):
+    assert places(pipeline, text) == []
+
+
+def test_full_names_and_parent_qualified_generic_names(pipeline):
+    found = places(pipeline, "湖南省新田县和阳泉市城区开展交流。")
+    assert ("新田县", "新田县", "full") in found
+    assert ("城区", "城区", "full") in found
+    assert ("湖南省", "湖南省", "full") in found
+
+
+def test_short_names_need_support_from_the_document(pipeline, gazetteer):
+    hunan = gazetteer.find_region("湖南省")
+    assert ("雨花", "雨花区", "short") in places(pipeline, "以雨花“新三好”为抓手。", hunan)
+    assert ("新田", "新田县", "short") in places(pipeline, "“新田经验”在全省推介。", hunan)
+    sichuan = gazetteer.find_region("四川省")
+    assert places(pipeline, "以雨花“新三好”为抓手。", sichuan) == []
+
+
+def test_ambiguous_name_resolved_by_context_or_left_out(pipeline, gazetteer):
+    assert places(pipeline, "朝阳区教育委员会召开会议。") == []
+    found = places(pipeline, "北京市朝阳区教育委员会召开会议。")
+    assert ("朝阳区", "朝阳区", "full") in found
+    beijing = gazetteer.find_region("北京市")
+    assert places(pipeline, "朝阳区教育委员会召开会议。", beijing) == [("朝阳区", "朝阳区", "full")]
+
+
+def test_markers():
+    strong, weak = markers("该县出台方案,县委县政府高度重视,全县104个教学点优化。")
+    assert strong == {"县"} and weak == {"县"}
+    strong, weak = markers("在全市率先开展试点,居全市第一。")
+    assert not strong and not weak

@@ -1,0 +1,47 @@
+import jieba
+
+from junheng.nlp.segment import Segmenter
+
+# fmt: off
+CASES = [
+    ("新田县推进县管校聘改革，同时深化集团化办学，落实双减课后服务。",
+     ["新田县", "推进", "县管校聘", "改革", "，", "同时", "深化", "集团化办学", "，", "落实", "双减",
+      "课后服务", "。"]),
+    ("沅江推行控辍保学和两免一补", ["沅江", "推行", "控辍保学", "和", "两免一补"]),
+]
+# fmt: on
+
+
+def test_domain_words_stay_whole(segmenter):
+    for text, expected in CASES:
+        assert segmenter.cut(text) == expected
+
+
+def test_tokens_cover_the_text_exactly(segmenter):
+    text = "  第一段 \n第二段：县管校聘\t改革。"
+    assert "".join(segmenter.cut(text)) == text
+
+
+def test_own_tokenizer_leaves_jieba_globals_alone(segmenter):
+    segmenter.cut("县管校聘")
+    assert "县管校聘" not in jieba.dt.FREQ or jieba.dt.FREQ.get("县管校聘", 0) == 0
+    assert segmenter.tokenizer is not jieba.dt
+
+
+def test_index_terms_include_dictionary_subwords(segmenter):
+    terms = segmenter.index_terms(["集团化办学", "，", "双减"])
+    assert "办学" in terms and "集团化办学" in terms and "双减" in terms
+    assert "，" not in terms
+
+
+def test_query_terms_drop_syntax_characters(segmenter):
+    terms = segmenter.query_terms('"县管 OR')
+    assert terms and all('"' not in t and " " not in t for t in terms)
+    assert terms[-1] == "or"
+    assert segmenter.query_terms("集团化办学") == ["集团化办学"]
+
+
+def test_fingerprint_changes_with_the_dictionary():
+    a = Segmenter(["县管校聘"]).fingerprint
+    b = Segmenter(["县管校聘", "新三好"]).fingerprint
+    assert a != b

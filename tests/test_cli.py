@@ -1,0 +1,144 @@
+"""The command line as a user runs it: one clear line per problem, never a traceback."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from junheng.cli import cli
+
+SPAM = "泛亚电竞"
+
+
+@pytest.fixture
+def run():
+    def invoke(*args, stdin=None):
+        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def test_every_command_has_help(run):
+    for name, command in cli.commands.items():
+        assert command.help and "Example" in command.help, name
+        assert run(name, "--help").exit_code == 0
+
+
+def test_demo(run, tmp_path):
+    db = str(tmp_path / "demo.db")
+    result = run("demo", "--db", db)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for place in [
+        "武冈市",
+        "云和县",
+        "新田县",
+        "湘乡市",
+        "沅江市",
+        "雨花区",
+        "华阴市",
+        "成都市（市级）",
+    ]:
+        assert place in out, place
+    assert "Top measures" in out and SPAM not in out
+    # a second demo run rebuilds the demo database
+    assert run("demo", "--db", db).exit_code == 0
+
+
+def test_demo_refuses_to_replace_a_real_corpus(run, tmp_path, sample_db):
+    result = run("demo", "--db", sample_db)
+    assert result.exit_code != 0
+    assert "not a junheng demo database" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ingest_bad_inputs_one_line_each(run, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("新田县推进县管校聘改革。\n全县交流轮岗教师300人。", encoding="utf-8")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("云和县深化集团化办学改革。".encode("gbk"))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 200)
+    db = str(tmp_path / "c.db")
+    result = run("ingest", str(tmp_path), str(tmp_path / "missing.txt"), "--db", db)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    err = result.stderr.splitlines()
+    assert any("empty.txt: empty file" in line for line in err)
+    assert any("binary.txt: binary data" in line for line in err)
+    assert any("missing.txt: no such file" in line for line in err)
+    assert any("gbk.txt: decoded as gb18030" in line for line in err)
+    assert "2 added, 0 unchanged, 3 failed" in result.stdout
+    again = run("ingest", str(good), str(gbk), "--db", db)
+    assert again.exit_code == 0 and "0 added, 2 unchanged" in again.stdout
+    hits = run("search", "集团化办学", "--db", db, "--json")
+    assert json.loads(hits.stdout.splitlines()[0])["region"]["county"] == "云和县"
+
+
+def test_corrupt_database_one_line(run, tmp_path):
+    db = tmp_path / "bad.db"
+    db.write_bytes(b"garbage" * 1000)
+    good = tmp_path / "good.txt"
+    good.write_text("新田县推进县管校聘改革。", encoding="utf-8")
+    for args in (["ingest", str(good)], ["search", "双减"], ["compare"]):
+        result = run(*args, "--db", str(db))
+        assert result.exit_code != 0
+        assert "not a readable junheng database" in result.stderr
+        assert "Traceback" not in result.output
+    assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_extract_json_contract(run, tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "湘乡市推进县管校聘\n湘乡市深化县管校聘管理改革,全市交流轮岗教师300人。\n", encoding="utf-8"
+    )
+    result = run("extract", str(path), "--json")
+    assert result.exit_code == 0
+    (line,) = result.stdout.splitlines()
+    obj = json.loads(line)
+    assert obj["input"] == str(path)
+    text = obj["text"]
+    assert obj["regions"][0] == {
+        "province": "湖南省",
+        "city": "湘潭市",
+        "county": "湘乡市",
+        "adcode": "430381",
+    }
+    assert {"id": "teacher_allocation"}.items() <= obj["strategies"][0].items()
+    for m in obj["measures"]:
+        assert text[m["start"] : m["end"]] == m["term"]
+    for s in obj["sentences"]:
+        assert {
+            "start",
+            "end",
+            "boilerplate",
+            "region",
+            "strategies",
+            "measures",
+            "instrument",
+        } <= set(s)
+        for m in s["measures"]:
+            assert text[m["start"] : m["end"]] == m["term"]
+    stdin = run("extract", "-", stdin="推进集团化办学。".encode())
+    assert json.loads(stdin.stdout)["input"] == "-"
+
+
+def test_search_and_compare(run, sample_db):
+    result = run("search", '"县管 OR', "--db", sample_db)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    result = run("search", "县管校聘", "--db", sample_db)
+    assert "新田县" in result.stdout
+    for fmt in ("table", "md", "csv", "json"):
+        result = run("compare", "--by", "city", "--format", fmt, "--db", sample_db)
+        assert result.exit_code == 0 and "成都市" in result.stdout
+    bad = run("search", "双减", "--strategy", "teacher_rotation", "--db", sample_db)
+    assert bad.exit_code != 0 and "unknown strategy id" in bad.stderr
+
+
+def test_default_db_from_environment(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUNHENG_DB", str(tmp_path / "env.db"))
+    good = tmp_path / "good.txt"
+    good.write_text("新田县推进县管校聘改革。", encoding="utf-8")
+    assert run("ingest", str(good)).exit_code == 0
+    assert (tmp_path / "env.db").exists()
