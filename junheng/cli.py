@@ -233,18 +233,16 @@ def search(
     console = _console(highlight=False)
     from rich.markup import escape
 
+    # on a terminal the match is shown in reverse video; in a pipe or a file, between 【】
+    marks = ("\x00", "\x01") if console.is_terminal else ("【", "】")
     for h in result.hits:
         where = h.region.name if h.region else "未归属"
         console.print(
             f"[bold]{escape(where)}[/bold]  {escape(h.title or h.location or '')}"
             f"  [dim]{h.published or ''}[/dim]"
         )
-        console.print(
-            "    "
-            + escape(h.highlighted("\x00", "\x01"))
-            .replace("\x00", "[reverse]")
-            .replace("\x01", "[/reverse]")
-        )
+        line = escape(h.highlighted(*marks))
+        console.print("    " + line.replace("\x00", "[reverse]").replace("\x01", "[/reverse]"))
     click.echo(f"{len(result.hits)} sentences", err=True)
 
 
