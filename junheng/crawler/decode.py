@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 from junheng.errors import InputError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)|"""
+    rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""",
+    re.I,
+)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -96,5 +100,8 @@ def decode_bytes(
 
 
 def _meta_charset(data: bytes) -> str | None:
+    """The charset of a ``<meta>`` tag or XML declaration in the first 10 KB."""
     m = _META_CHARSET.search(data[:10240])
-    return m.group(1).decode("ascii", "ignore") if m else None
+    if not m:
+        return None
+    return (m.group(1) or m.group(2)).decode("ascii", "ignore")

@@ -1,0 +1,1 @@
+"""Benchmarks of junheng components against peer tools (run as scripts)."""
