@@ -198,6 +198,7 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
         "regions": [r.as_dict() for r in doc.regions],
         "strategies": [{"id": s.id, "score": s.score} for s in doc.strategies],
         "measures": [m.as_dict() for m in doc.measures],
+        "removed": [r.as_dict() for r in doc.removed],
         "sentences": sentences,
     }
 

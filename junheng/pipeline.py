@@ -7,11 +7,13 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from junheng.models.classify import LexiconClassifier, document_strategies
 from junheng.models.taxonomy import Taxonomy, load_taxonomy
+from junheng.nlp.clean import SpamCleaner
 from junheng.nlp.gazetteer import Gazetteer, load_gazetteer
 from junheng.nlp.language import (
     ATTRIBUTION,
@@ -24,13 +26,15 @@ from junheng.nlp.language import (
     tokens_of,
 )
 from junheng.nlp.lexicon import Lexicon, load_lexicon
-from junheng.nlp.normalize import Normalized, Normalizer
+from junheng.nlp.normalize import Normalized, Normalizer, apply_steps, deletions
 from junheng.nlp.segment import Segmenter
+from junheng.nlp.sentences import SentenceSpan, split_sentences
 from junheng.records import (
     AnalysedDocument,
     MeasureMention,
     PlaceMention,
     Region,
+    Removal,
     Sentence,
     SourceDocument,
 )
@@ -41,6 +45,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 PIPELINE_VERSION = "1"
+# A sentence this much made of spam is a spam line, not article text.
+SPAM_LINE_SHARE = 0.3
 _SPACE = re.compile(r"\s+")
 
 
@@ -91,6 +97,10 @@ class Pipeline:
         return Normalizer()
 
     @cached_property
+    def cleaner(self) -> SpamCleaner:
+        return SpamCleaner(self.segmenter.freq, cut=self.segmenter.cut)
+
+    @cached_property
     def nlp(self) -> Language:
         return build_language(
             self.segmenter,
@@ -133,33 +143,54 @@ class Pipeline:
 
     def analyse_many(self, documents: Iterable[SourceDocument]) -> Iterator[AnalysedDocument]:
         """Analyse documents in spaCy batches, preserving order."""
-        nlp = self.nlp
-        batch: list[tuple[SourceDocument, Normalized, Doc]] = []
+        batch: list[_Prepared] = []
         for document in documents:
-            norm = self.normalizer(document.text)
-            doc = nlp.make_doc(norm.text)
-            doc.user_data[CONTEXT] = DocContext(
-                title=self.normalizer.text(document.title) if document.title else None,
-                region_hint=self.resolve_region(document.region_hint),
-            )
-            batch.append((document, norm, doc))
+            batch.append(self._prepare(document))
             if len(batch) >= self.settings.batch_size:
                 yield from self._run(batch)
                 batch = []
         if batch:
             yield from self._run(batch)
 
-    def _run(
-        self, batch: list[tuple[SourceDocument, Normalized, Doc]]
-    ) -> Iterator[AnalysedDocument]:
-        docs = self.nlp.pipe([doc for _, _, doc in batch], batch_size=len(batch))
-        for (document, norm, _), doc in zip(batch, docs, strict=True):
-            yield self._to_record(document, norm, doc)
+    def _prepare(self, document: SourceDocument) -> _Prepared:
+        """Normalise, split sentences, remove injected spam, segment."""
+        base = self.normalizer(document.text)
+        spans = split_sentences(base.text)
+        title = self.normalizer.text(document.title) if document.title else None
+        removals = self.cleaner.find(base.text, title=title)
+        clean, doc = self._clean_doc(base, removals)
+        inserts = self.cleaner.inserted_words(tokens_of(doc).words)
+        if inserts:  # found on the cleaned text: map back, then segment once more
+            mapped = [(*clean.to_original(a, b), why) for a, b, why in inserts]
+            removals = sorted(removals + mapped)
+            clean, doc = self._clean_doc(base, removals)
+        projected = []
+        for sp in spans:
+            a, b = clean.from_original(sp.start, sp.end)
+            projected.append(SentenceSpan(a, b, sp.paragraph))
+        doc.user_data[SENTENCES] = projected
+        doc.user_data[CONTEXT] = DocContext(
+            title=self.cleaner.clean_title(title) if title else None,
+            region_hint=self.resolve_region(document.region_hint),
+        )
+        return _Prepared(document, base, base.then(clean), spans, removals, doc)
 
-    def _to_record(self, document: SourceDocument, norm: Normalized, doc: Doc) -> AnalysedDocument:
+    def _clean_doc(
+        self, base: Normalized, removals: list[tuple[int, int, str]]
+    ) -> tuple[Normalized, Doc]:
+        clean = apply_steps(base.text, [deletions(removals)])
+        return clean, self.nlp.make_doc(clean.text)
+
+    def _run(self, batch: list[_Prepared]) -> Iterator[AnalysedDocument]:
+        docs = self.nlp.pipe([p.doc for p in batch], batch_size=len(batch))
+        for prepared, doc in zip(batch, docs, strict=True):
+            yield self._to_record(prepared, doc)
+
+    def _to_record(self, prepared: _Prepared, doc: Doc) -> AnalysedDocument:
+        document, norm = prepared.document, prepared.full
         text = document.text
         spans = doc.user_data[SENTENCES]
-        reasons = doc.user_data[BOILERPLATE]
+        reasons = list(doc.user_data[BOILERPLATE])
         attributions = doc.user_data[ATTRIBUTION]
         starts = [s.start for s in spans]
         measures: list[list[MeasureMention]] = [[] for _ in spans]
@@ -194,8 +225,11 @@ class Pipeline:
                 tokens[k].append(word)
         sentences = []
         norm_text = norm.text
+        spam_share = _removed_share(prepared.spans, prepared.removals)
         for k, s in enumerate(spans):
-            a, b = norm.to_original(s.start, s.end)
+            a, b = prepared.base.to_original(prepared.spans[k].start, prepared.spans[k].end)
+            if reasons[k] is None and (s.end <= s.start or spam_share[k] >= SPAM_LINE_SHARE):
+                reasons[k] = "spam"  # a gambling/porn line, or nothing left once spam is gone
             boiler = reasons[k] is not None
             att = attributions[k]
             found = tuple(measures[k]) if not boiler else ()
@@ -217,13 +251,41 @@ class Pipeline:
                     tokens=tuple(tokens[k]),
                 )
             )
+        removed = tuple(
+            Removal(
+                *prepared.base.to_original(a, b), text[slice(*prepared.base.to_original(a, b))], why
+            )
+            for a, b, why in prepared.removals
+        )
         return AnalysedDocument(
             source=document,
+            removed=removed,
             content_hash=content_hash(text),
             sentences=tuple(sentences),
             regions=_document_regions(sentences, doc.user_data.get(MAIN_REGION)),
             strategies=document_strategies(s.strategies for s in sentences if not s.boilerplate),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A document between preparation and the spaCy components."""
+
+    document: SourceDocument
+    base: Normalized  # normalised text (sentence offsets live here)
+    full: Normalized  # cleaned text mapped straight to the original
+    spans: list[SentenceSpan]  # sentences over ``base.text``
+    removals: list[tuple[int, int, str]]  # deletions over ``base.text``
+    doc: Doc
+
+
+def _removed_share(spans: list[SentenceSpan], removals: list[tuple[int, int, str]]) -> list[float]:
+    """Per sentence, the share of its characters that injected spam took up."""
+    out = []
+    for sp in spans:
+        gone = sum(max(0, min(b, sp.end) - max(a, sp.start)) for a, b, _ in removals)
+        out.append(gone / max(1, sp.end - sp.start))
+    return out
 
 
 def _sentence_of(starts: list[int], pos: int) -> int:

@@ -149,6 +149,19 @@ class StrategyScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Removal:
+    """Injected spam deleted before analysis: ``[start, end)`` of the original, its text, why."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence with its annotations; offsets index into the document's original text."""
 
@@ -176,6 +189,18 @@ class AnalysedDocument:
     sentences: tuple[Sentence, ...]
     regions: tuple[Region, ...] = ()
     strategies: tuple[StrategyScore, ...] = ()
+    # injected spam deleted before analysis (offsets into the original text)
+    removed: tuple[Removal, ...] = ()
+
+    def cleaned_text(self) -> str:
+        """The original text without the removed spam (script and width as written)."""
+        out = []
+        pos = 0
+        for r in sorted(self.removed, key=lambda r: r.start):
+            out.append(self.source.text[pos : r.start])
+            pos = max(pos, r.end)
+        out.append(self.source.text[pos:])
+        return "".join(out)
 
     @property
     def measures(self) -> tuple[MeasureMention, ...]:

@@ -202,7 +202,8 @@ class Corpus:
                     "region_confidence": round(s.region_confidence, 3),
                     "region_method": s.region_method,
                     "instrument": s.instrument,
-                    "index_text": " ".join(index_terms(s.tokens)),
+                    # boilerplate is never searched: leaving it out keeps the index small
+                "index_text": "" if s.boilerplate else " ".join(index_terms(s.tokens)),
                 }
             )
             measure_rows.extend(

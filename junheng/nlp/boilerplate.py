@@ -28,7 +28,8 @@ FIELD = re.compile(
 CHROME = re.compile(
     r"打印本页|【?打印】?\s*【?关闭】?|关闭窗口|分享到|收藏本页|返回顶部|上一篇|下一篇|扫一扫|"
     r"Powered by|欢迎光临|ICP备|公网安备|版权所有|Copyright|©|技术支持\s*[:：]|我要投稿|"
-    r"网站地图|联系我们|设为首页|加入收藏|用户名|登录|注册",
+    r"网站地图|联系我们|设为首页|加入收藏|用户名|登录|注册|只看该作者|本帖最后由|使用道具|返回列表|"
+    r"上一主题|下一主题|楼主|沙发|板凳|发表于|查看\s*[:：]\s*\d+|回复\s*[:：]\s*\d+|举报",
     re.I,
 )
 CAPTION = re.compile(r"^[(（]?(?:资料)?图片(?:来源|仅供参考)|^[(（]?图为|^[(（]?图片由")
@@ -57,7 +58,8 @@ RARE_CHAR_FREQ = 5000
 # A cheap pre-filter: a sentence without any of these cannot match the field/chrome/promo rules.
 CUES = re.compile(
     r"[:：\d©【\[(（]|打印|关闭|分享|收藏|返回|上一|下一|扫|Powered|欢迎|ICP|公网|版权|Copyright|"
-    r"技术支持|投稿|网站|联系|设为|加入|用户|登录|注册|图|整理|收集|本文|更多|点击|长按",
+    r"技术支持|投稿|网站|联系|设为|加入|用户|登录|注册|图|整理|收集|本文|更多|点击|长按|只看|本帖|"
+    r"道具|楼主|沙发|板凳|举报",
     re.I,
 )
 
@@ -107,6 +109,13 @@ class BoilerplateDetector:
         for line in lines:
             if brands and len(line.text) <= 40 and any(b in line.text for b in brands):
                 mark(line, "chrome")
+        # the same paragraph again (copy-paste or page-template repeats)
+        seen: set[str] = set()
+        for line in lines:
+            key = re.sub(r"\s+", "", line.text)
+            if len(key) >= 15 and key in seen:
+                mark(line, "duplicate")
+            seen.add(key)
         # 4. garbage neighbourhoods: short fragments next to garbage
         for i, s in enumerate(sents):
             if reasons[i] is None and len(s) <= 12:

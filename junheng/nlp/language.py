@@ -100,12 +100,15 @@ class SentenceComponent:
         import numpy
         from spacy.attrs import SENT_START
 
-        spans = split_sentences(text_of(doc))
-        doc.user_data[SENTENCES] = spans
+        spans = doc.user_data.get(SENTENCES)
+        if spans is None:  # the caller may split before cleaning (see Pipeline)
+            spans = doc.user_data[SENTENCES] = split_sentences(text_of(doc))
         group = []
         starts = numpy.full((len(doc), 1), -1, dtype="int64")
         for s in spans:
-            span = doc.char_span(s.start, s.end, alignment_mode="expand")
+            span = (
+                doc.char_span(s.start, s.end, alignment_mode="expand") if s.end > s.start else None
+            )
             if span is not None:
                 starts[span.start, 0] = 1
                 group.append(span)

@@ -49,6 +49,29 @@ class Normalized:
     def identity(self) -> bool:
         return self.starts is None
 
+    def then(self, step: Normalized) -> Normalized:
+        """Compose with a further normalisation of ``self.text``: the result maps ``step.text``
+        straight to ``self.original``."""
+        if step.identity:
+            return Normalized(step.text, self.original, self.starts, self.ends)
+        if self.identity:
+            return Normalized(step.text, self.original, step.starts, step.ends)
+        assert step.starts is not None and step.ends is not None
+        starts = tuple(self.to_original(a, a + 1)[0] if a < len(self.text) else len(self.original)
+                       for a in step.starts)
+        ends = tuple(self.to_original(b - 1, b)[1] if b > 0 else 0 for b in step.ends)
+        return Normalized(step.text, self.original, starts, ends)
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        """Project an ``[start, end)`` span of ``original`` onto ``text`` (deleted parts drop)."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        import bisect
+
+        a = bisect.bisect_left(self.starts, start)
+        b = bisect.bisect_right(self.ends, end)
+        return a, max(a, b)
+
 
 Step = Callable[[str], list[tuple[int, int, str]]]
 """A step returns its edits: (start, end, replacement) over the input text, sorted, disjoint."""
@@ -94,6 +117,11 @@ def apply_steps(original: str, steps: list[Step]) -> Normalized:
 
 
 # ---------------------------------------------------------------- steps
+
+
+def deletions(spans: list[tuple[int, int, str]]) -> Step:
+    """A step deleting the given ``(start, end, reason)`` spans."""
+    return lambda _text: [(a, b, "") for a, b, _ in spans]
 
 
 def strip_pinyin_glosses(text: str) -> list[tuple[int, int, str]]:
