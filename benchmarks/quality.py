@@ -37,17 +37,20 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def _match_terms(pred: list[str], gold: list[str]) -> int:
-    """One-to-one matches where either string contains the other."""
+def _match_terms(pred: list[str], gold: list[str]) -> list[int | None]:
+    """One-to-one matches where either string contains the other: for each predicted term, the
+    index of the gold term it matches (or ``None``)."""
     used = [False] * len(gold)
-    hits = 0
+    out: list[int | None] = []
     for p in pred:
+        hit = None
         for j, g in enumerate(gold):
             if not used[j] and (p in g or g in p):
                 used[j] = True
-                hits += 1
+                hit = j
                 break
-    return hits
+        out.append(hit)
+    return out
 
 
 def _region_equal(pred: Any, gold: dict[str, str]) -> bool:
@@ -100,13 +103,17 @@ def score(
                     region_hits += 1
             # measures (gold lists them only on sentences with strategies)
             pred_terms = [m.term.strip('“”"') for m in sent.measures]
-            hits = _match_terms(pred_terms, row["measures"])
+            matched = _match_terms(pred_terms, row["measures"])
+            hits = sum(1 for j in matched if j is not None)
             meas["tp"] += hits
             meas["fp"] += len(pred_terms) - hits
             meas["fn"] += len(row["measures"]) - hits
-            if hits:
-                methods = [m.method for m in sent.measures]
-                beyond += sum(1 for m in methods if m not in ("lexicon",)) and 0
+            # gold measures that only the beyond-lexicon rules found
+            beyond += sum(
+                1
+                for m, j in zip(sent.measures, matched, strict=True)
+                if j is not None and m.method != "lexicon"
+            )
             # strategies
             pred = {s.id for s in sent.strategies if s.score >= threshold}
             gold_s = set(row["strategies"])
@@ -158,6 +165,8 @@ def render(result: dict[str, Any]) -> str:
         f"{result['region_accuracy']:.3f} |",
         f"| measure precision / recall / F1 | {m['precision']:.3f} / {m['recall']:.3f} / "
         f"{m['f1']:.3f} |",
+        f"| gold measures found only beyond the lexicon (quoted names, verb–object) | "
+        f"{m['beyond_lexicon_hits']} |",
         f"| strategy micro P / R / F1 | {s['micro']['precision']:.3f} / "
         f"{s['micro']['recall']:.3f} / {s['micro']['f1']:.3f} |",
         f"| strategy macro F1 | {s['macro_f1']:.3f} |",

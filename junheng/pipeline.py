@@ -7,13 +7,14 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from junheng.models.classify import LexiconClassifier, document_strategies
+from junheng.models.classify import CueCategorizer, LexiconClassifier, document_strategies
 from junheng.models.taxonomy import Taxonomy, load_taxonomy
 from junheng.nlp.clean import SpamCleaner
+from junheng.nlp.figures import Figure, attach
 from junheng.nlp.gazetteer import Gazetteer, load_gazetteer
 from junheng.nlp.language import (
     ATTRIBUTION,
@@ -114,6 +115,40 @@ class Pipeline:
         return LexiconClassifier(self.taxonomy)
 
     @cached_property
+    def categorizer(self) -> CueCategorizer:
+        return CueCategorizer(self.taxonomy, ((e.term, e.category) for e in self.lexicon))
+
+    def _categorize_new(
+        self, found: tuple[MeasureMention, ...], sentence: str
+    ) -> tuple[MeasureMention, ...]:
+        """Categories for measures the lexicon lacks: the category of the sentence's lexicon
+        measures when it has some, else the strategy whose cues the name and sentence share."""
+        known = [m.category for m in found if m.category is not None]
+        out = []
+        for m in found:
+            if m.category is None:
+                category = (
+                    known[0]
+                    if known
+                    else self.categorizer.categorize(m.canonical, context=sentence)
+                )
+                m = replace(m, category=category)
+            out.append(m)
+        return tuple(out)
+
+    @staticmethod
+    def _with_figures(
+        text: str, a: int, b: int, found: tuple[MeasureMention, ...]
+    ) -> tuple[MeasureMention, ...]:
+        """Attach the sentence's numbers with units to the nearest measure of their clause."""
+        spans = [(m.start - a, m.end - a) for m in found]
+        tied = attach(text[a:b], spans)
+        return tuple(
+            replace(m, figures=tuple(_shift_figure(f, a) for f in figs)) if figs else m
+            for m, figs in zip(found, tied, strict=True)
+        )
+
+    @cached_property
     def fingerprint(self) -> str:
         """Identifies the analysis: pipeline version, lexicon and segmentation."""
         return f"{PIPELINE_VERSION}:{self.lexicon.fingerprint()}:{self.segmenter.fingerprint}"
@@ -171,6 +206,7 @@ class Pipeline:
         doc.user_data[SENTENCES] = projected
         doc.user_data[CONTEXT] = DocContext(
             title=self.cleaner.clean_title(title) if title else None,
+            source=self.normalizer.text(document.source) if document.source else None,
             region_hint=self.resolve_region(document.region_hint),
         )
         return _Prepared(document, base, base.then(clean), spans, removals, doc)
@@ -233,6 +269,10 @@ class Pipeline:
             boiler = reasons[k] is not None
             att = attributions[k]
             found = tuple(measures[k]) if not boiler else ()
+            if any(m.category is None for m in found):
+                found = self._categorize_new(found, norm_text[s.start : s.end])
+            if found:
+                found = self._with_figures(text, a, b, found)
             strategies, instrument = self.classifier.classify(norm_text[s.start : s.end], found)
             sentences.append(
                 Sentence(
@@ -277,6 +317,10 @@ class _Prepared:
     spans: list[SentenceSpan]  # sentences over ``base.text``
     removals: list[tuple[int, int, str]]  # deletions over ``base.text``
     doc: Doc
+
+
+def _shift_figure(f: Figure, offset: int) -> Figure:
+    return Figure(f.text, f.value, f.unit, f.start + offset, f.end + offset, f.approximate)
 
 
 def _removed_share(spans: list[SentenceSpan], removals: list[tuple[int, int, str]]) -> list[float]:

@@ -113,6 +113,8 @@ class MeasureMention:
     start: int
     end: int
     method: str = "lexicon"
+    # numbers with units in the same clause (figures.Figure records)
+    figures: tuple[Any, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,7 @@ class MeasureMention:
             "start": self.start,
             "end": self.end,
             "method": self.method,
+            "figures": [f.as_dict() for f in self.figures],
         }
 
 
@@ -192,14 +195,18 @@ class AnalysedDocument:
     # injected spam deleted before analysis (offsets into the original text)
     removed: tuple[Removal, ...] = ()
 
-    def cleaned_text(self) -> str:
-        """The original text without the removed spam (script and width as written)."""
+    def cleaned_text(self, start: int = 0, end: int | None = None) -> str:
+        """The original text (or its ``[start, end)`` span) without the removed spam, in the
+        script and width it was written in."""
+        end = len(self.source.text) if end is None else end
         out = []
-        pos = 0
+        pos = start
         for r in sorted(self.removed, key=lambda r: r.start):
-            out.append(self.source.text[pos : r.start])
+            if r.end <= pos or r.start >= end:
+                continue
+            out.append(self.source.text[pos : max(pos, r.start)])
             pos = max(pos, r.end)
-        out.append(self.source.text[pos:])
+        out.append(self.source.text[pos:end])
         return "".join(out)
 
     @property

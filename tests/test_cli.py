@@ -142,3 +142,42 @@ def test_default_db_from_environment(run, tmp_path, monkeypatch):
     good.write_text("新田县推进县管校聘改革。", encoding="utf-8")
     assert run("ingest", str(good)).exit_code == 0
     assert (tmp_path / "env.db").exists()
+
+
+def test_lexicon_add_reanalyse_measures(run, tmp_path):
+    db = str(tmp_path / "c.db")
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "临澧县推进强师铸魂计划\n2024-03-01 来源:临澧县教育局\n"
+        "临澧县推进强师铸魂计划,全县交流轮岗教师120人次。\n该县实行“三级联动”教研制度。\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(report), "--db", db).exit_code == 0
+    before = run("measures", "--db", db, "--json").stdout
+    assert "强师铸魂计划" not in before and "交流轮岗" in before
+    terms = tmp_path / "terms.tsv"
+    terms.write_text(
+        "term\tcategory_id\tgloss_zh\tvariants\n强师铸魂计划\tteacher_support_development\t\t铸魂计划\n",
+        encoding="utf-8",
+    )
+    assert run("lexicon", "add", str(terms), "--db", db).exit_code == 0
+    assert "re-analysed 1 documents" in run("reanalyse", "--db", db).stdout
+    rows = [json.loads(line) for line in run("measures", "--db", db, "--json").stdout.splitlines()]
+    added = next(r for r in rows if r["canonical"] == "强师铸魂计划")
+    assert added["methods"] == ["lexicon"] and added["category"] == "teacher_support_development"
+    assert added["regions"][0]["name"] == "临澧县" and added["first_seen"] == "2024-03-01"
+    new = run("measures", "--new", "--db", db)
+    assert new.exit_code == 0 and "三级联动" in new.stdout
+    out = tmp_path / "lexicon.tsv"
+    assert run("lexicon", "export", str(out), "--db", db).exit_code == 0
+    exported = out.read_text(encoding="utf-8")
+    assert "强师铸魂计划\tteacher_support_development" in exported and "县管校聘" in exported
+    hit = run("search", "强师铸魂计划", "--db", db, "--json").stdout
+    assert json.loads(hit.splitlines()[0])["measures"][0] == "强师铸魂计划"
+
+
+def test_lexicon_add_rejects_unknown_categories(run, tmp_path):
+    terms = tmp_path / "bad.tsv"
+    terms.write_text("term\tcategory_id\n某计划\tteacher_rotation\n", encoding="utf-8")
+    result = run("lexicon", "add", str(terms), "--db", str(tmp_path / "c.db"))
+    assert result.exit_code != 0 and "unknown category 'teacher_rotation'" in result.stderr

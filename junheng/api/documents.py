@@ -1,26 +1,32 @@
-"""Public library functions; each CLI command calls exactly one of them."""
+"""Getting documents in: ingest, extract (no database) and re-analysis of the stored corpus."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from junheng.corpus import compare as compare_mod
-from junheng.corpus import search as search_mod
 from junheng.corpus.store import Corpus
 from junheng.crawler.files import Loaded, load
-from junheng.errors import CorpusError, QueryError
 from junheng.pipeline import Pipeline, content_hash
 from junheng.records import AnalysedDocument, Region
 from junheng.settings import Settings, load_settings
 
 Progress = Callable[[str], None]
-DEMO_DB = "junheng-demo.db"
-DEMO_MARK = "demo"
+
+
+def pipeline_for(corpus: Corpus, settings: Settings) -> Pipeline:
+    """A pipeline whose lexicon includes the terms added to this corpus."""
+    from junheng.nlp.lexicon import load_lexicon
+
+    extra = corpus.user_lexicon()
+    if not extra:
+        return Pipeline(settings)
+    lexicon = load_lexicon()
+    for entry in extra:
+        lexicon.add(entry)
+    return Pipeline(settings, lexicon=lexicon)
 
 
 # ---------------------------------------------------------------- ingest
@@ -74,9 +80,9 @@ def ingest(
     """
     settings = settings or load_settings()
     path = db or settings.db
-    pipeline = pipeline or Pipeline(settings)
     report = IngestReport(path)
     with Corpus.open(path, timeout=settings.lock_timeout) as corpus:
+        pipeline = pipeline or pipeline_for(corpus, settings)
         pending: list[Loaded] = []
 
         def flush() -> None:
@@ -203,120 +209,43 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
     }
 
 
-# ---------------------------------------------------------------- search and compare
+# ---------------------------------------------------------------- re-analysis
 
 
 @dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: str
-    terms: tuple[str, ...]
-    hits: tuple[search_mod.SearchHit, ...]
-
-
-def _resolve_region_filter(pipeline: Pipeline, name: str) -> list[Region]:
-    regions = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
-    if not regions:
-        raise QueryError(
-            f"unknown region {name!r}; give a province, city or county name such as 新田县"
-        )
-    return regions
-
-
-def search(
-    query: str,
-    *,
-    db: str | None = None,
-    region: str | None = None,
-    strategy: str | None = None,
-    limit: int = 20,
-    settings: Settings | None = None,
-    pipeline: Pipeline | None = None,
-) -> SearchResult:
-    """Sentences matching ``query``, segmented the same way as the index."""
-    settings = settings or load_settings()
-    pipeline = pipeline or Pipeline(settings)
-    if strategy:
-        pipeline.taxonomy.strategy(strategy)
-    regions = _resolve_region_filter(pipeline, region) if region else []
-    terms = pipeline.segmenter.query_terms(pipeline.normalizer.text(query))
-    if not terms:
-        raise QueryError(f"the query {query!r} has no searchable words")
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        hits = search_mod.search(corpus, terms, regions=regions, strategy=strategy, limit=limit)
-    return SearchResult(query, tuple(terms), tuple(hits))
-
-
-def compare(
-    *,
-    by: compare_mod.Level = "county",
-    db: str | None = None,
-    settings: Settings | None = None,
-    pipeline: Pipeline | None = None,
-) -> compare_mod.Comparison:
-    """The region × strategy table of the corpus."""
-    settings = settings or load_settings()
-    pipeline = pipeline or Pipeline(settings)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        return compare_mod.compare(
-            corpus, pipeline.taxonomy.strategy_ids, by=by, threshold=settings.strategy_threshold
-        )
-
-
-def top_measures(
-    *, db: str | None = None, limit: int = 15, settings: Settings | None = None
-) -> list[compare_mod.MeasureCount]:
-    settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        return compare_mod.top_measures(corpus, limit=limit)
-
-
-# ---------------------------------------------------------------- demo
-
-
-@dataclass(frozen=True, slots=True)
-class DemoResult:
+class ReanalyseReport:
     db: str
-    ingest: IngestReport
-    comparison: compare_mod.Comparison
-    measures: list[compare_mod.MeasureCount]
+    documents: int
+    sentences: int
+    measures: int
+    analysed_with: str
 
 
-def sample_paths() -> list[Path]:
-    """The bundled sample reports (five real pages, noise included)."""
-    folder = resources.files("junheng").joinpath("data/sample")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
-
-
-def demo(
-    *, db: str | None = None, settings: Settings | None = None, progress: Progress | None = None
-) -> DemoResult:
-    """Build a fresh demo database from the bundled sample and compare its counties."""
+def reanalyse(
+    *,
+    db: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+) -> ReanalyseReport:
+    """Run the current pipeline (and the corpus's added lexicon terms) over every stored
+    document again; documents stay, their analysis is replaced one document at a time."""
     settings = settings or load_settings()
-    path = db or DEMO_DB
-    _clear_demo_db(path)
-    pipeline = Pipeline(settings)
-    report = ingest(
-        sample_paths(), db=path, settings=settings, pipeline=pipeline, progress=progress
-    )
-    with Corpus.open(path, timeout=settings.lock_timeout) as corpus:
-        corpus.set_meta(DEMO_MARK, "1")
-    comparison = compare(by="county", db=path, settings=settings, pipeline=pipeline)
-    return DemoResult(path, report, comparison, top_measures(db=path, settings=settings))
-
-
-def _clear_demo_db(path: str) -> None:
-    """Remove an earlier demo database; refuse to touch any other file."""
-    p = Path(path)
-    if not p.exists():
-        return
-    try:
-        with Corpus.open(p, create=False) as corpus:
-            is_demo = corpus.get_meta(DEMO_MARK) == "1"
-    except CorpusError:
-        is_demo = False
-    if not is_demo:
-        raise CorpusError(
-            f"{path} exists and is not a junheng demo database; choose another --db for the demo"
-        )
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(p) + suffix).unlink(missing_ok=True)
+    path = db or settings.db
+    with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
+        pipeline = pipeline or pipeline_for(corpus, settings)
+        stored = list(corpus.iter_documents())
+        n_sent = n_meas = 0
+        analysed = pipeline.analyse_many(doc for _, doc in stored)
+        for (doc_id, source), result in zip(stored, analysed, strict=True):
+            n_meas += corpus.replace_analysis(
+                doc_id,
+                result,
+                analysed_with=pipeline.fingerprint,
+                index_terms=pipeline.segmenter.index_terms,
+            )
+            n_sent += len(result.sentences)
+            if progress:
+                progress(source.location)
+        corpus.set_meta("pipeline", pipeline.fingerprint)
+    return ReanalyseReport(path, len(stored), n_sent, n_meas, pipeline.fingerprint)

@@ -1,0 +1,40 @@
+"""Public library functions; each CLI command calls exactly one of them."""
+
+from junheng.api.demo import DEMO_DB, DemoResult, demo, sample_paths
+from junheng.api.documents import (
+    ExtractFailure,
+    IngestItem,
+    IngestReport,
+    ReanalyseReport,
+    document_json,
+    extract,
+    ingest,
+    pipeline_for,
+    reanalyse,
+)
+from junheng.api.measures import add_lexicon, discover_terms, export_lexicon, list_measures
+from junheng.api.query import SearchResult, compare, search, top_measures
+
+__all__ = [
+    "DEMO_DB",
+    "DemoResult",
+    "ExtractFailure",
+    "IngestItem",
+    "IngestReport",
+    "ReanalyseReport",
+    "SearchResult",
+    "add_lexicon",
+    "compare",
+    "demo",
+    "discover_terms",
+    "document_json",
+    "export_lexicon",
+    "extract",
+    "ingest",
+    "list_measures",
+    "pipeline_for",
+    "reanalyse",
+    "sample_paths",
+    "search",
+    "top_measures",
+]

@@ -1,0 +1,80 @@
+"""Shared pieces of the command line: error handling, settings, tables, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from junheng.errors import JunhengError
+from junheng.settings import Settings
+
+EXIT_INPUT_FAILED = 1
+
+
+class JunhengGroup(click.Group):
+    """Turns library errors into one clear line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JunhengError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)"
+            ) from None
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def console(**kwargs: Any) -> Any:
+    from rich.console import Console
+
+    return Console(**kwargs)
+
+
+def print_table(table: Any) -> None:
+    """Print a rich table at its natural width when output is not a terminal."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        # no terminal to fit: print at the table's natural width instead of squeezing columns
+        console = Console(width=400, no_color=True)
+    console.print(table)
+
+
+def progress_bar(
+    enabled: bool, total: int | None = None
+) -> tuple[Callable[[str], None] | None, Any]:
+    if not enabled or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True, console=console(stderr=True))
+    task = bar.add_task("analysing", total=total)
+    bar.start()
+    return (lambda location: bar.update(task, advance=1, description=location[-40:])), bar
+
+
+db_option = click.option(
+    "--db", "db", metavar="FILE", help="Corpus database (default: $JUNHENG_DB, else ./junheng.db)."
+)
+
+
+def report_failures(items: list[Any]) -> None:
+    """One line per input that could not be used."""
+    for item in items:
+        click.echo(f"skipped {item.location}: {item.reason}", err=True)

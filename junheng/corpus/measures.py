@@ -1,0 +1,128 @@
+"""Measure listings from the stored corpus: counts, regions, first and last seen, methods."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from junheng.corpus.search import region_clause
+from junheng.corpus.store import Corpus
+from junheng.records import Region
+
+LEXICON_METHODS = frozenset({"lexicon"})
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    canonical: str
+    category: str | None
+    mentions: int
+    documents: int
+    regions: tuple[tuple[str, int], ...]  # (region name, mentions), most first
+    first_seen: str | None
+    last_seen: str | None
+    methods: tuple[str, ...]
+    examples: tuple[str, ...]  # surface forms as written
+
+    @property
+    def new(self) -> bool:
+        """Found only by the beyond-lexicon rules."""
+        return not set(self.methods) & LEXICON_METHODS
+
+
+def list_measures(
+    corpus: Corpus,
+    *,
+    regions: Sequence[Region] = (),
+    since: int | None = None,
+    new_only: bool = False,
+    limit: int = 50,
+) -> list[MeasureRow]:
+    """Measures of non-boilerplate sentences, most mentioned first."""
+    where = ["s.boilerplate = 0"]
+    params: dict[str, object] = {}
+    if regions:
+        clause, extra = region_clause(regions)
+        where.append(clause)
+        params.update(extra)
+    if since is not None:
+        where.append("substr(d.published, 1, 4) >= :since")
+        params["since"] = f"{since:04d}"
+    rows = corpus.query(
+        f"""
+        select m.canonical, m.category, m.method, m.term, m.document_id, d.published,
+               coalesce(r.county, '') || '|' || coalesce(r.city, '') as place
+        from measures m
+        join sentences s on s.id = m.sentence_id
+        join documents d on d.id = m.document_id
+        left join regions r on r.adcode = s.adcode
+        where {" and ".join(where)}
+        """,
+        params,
+    )
+    agg: dict[str, dict] = defaultdict(
+        lambda: {
+            "mentions": 0,
+            "docs": set(),
+            "places": Counter(),
+            "dates": [],
+            "methods": Counter(),
+            "categories": Counter(),
+            "terms": Counter(),
+        }
+    )
+    for r in rows:
+        a = agg[r["canonical"]]
+        a["mentions"] += 1
+        a["docs"].add(r["document_id"])
+        county, _, city = (r["place"] or "|").partition("|")
+        if county or city:
+            a["places"][county or city] += 1
+        if r["published"]:
+            a["dates"].append(r["published"])
+        a["methods"][r["method"]] += 1
+        if r["category"]:
+            a["categories"][r["category"]] += 1
+        a["terms"][r["term"]] += 1
+    out = []
+    for canonical, a in agg.items():
+        row = MeasureRow(
+            canonical=canonical,
+            category=a["categories"].most_common(1)[0][0] if a["categories"] else None,
+            mentions=a["mentions"],
+            documents=len(a["docs"]),
+            regions=tuple(a["places"].most_common()),
+            first_seen=min(a["dates"]) if a["dates"] else None,
+            last_seen=max(a["dates"]) if a["dates"] else None,
+            methods=tuple(m for m, _ in a["methods"].most_common()),
+            examples=tuple(t for t, _ in a["terms"].most_common(3)),
+        )
+        if not new_only or row.new:
+            out.append(row)
+    out.sort(key=lambda r: (-r.mentions, -r.documents, r.canonical))
+    return out[:limit]
+
+
+def clean_sentences(corpus: Corpus, *, limit: int = 50_000) -> Iterator[str]:
+    """Non-boilerplate sentence texts with the injected spam recorded for their documents
+    taken out (for corpus statistics such as new-term discovery)."""
+    removed: dict[int, list[tuple[int, int]]] = {}
+    for r in corpus.query("select id, removed from documents where removed is not null"):
+        removed[r["id"]] = [(x["start"], x["end"]) for x in json.loads(r["removed"])]
+    rows = corpus.query(
+        "select document_id, char_start, char_end, text from sentences where boilerplate = 0"
+        " order by id desc limit :limit",
+        {"limit": int(limit)},
+    )
+    for r in rows:
+        text = r["text"]
+        cuts = [
+            (a - r["char_start"], b - r["char_start"])
+            for a, b in removed.get(r["document_id"], ())
+            if a < r["char_end"] and b > r["char_start"]
+        ]
+        for a, b in sorted(cuts, reverse=True):
+            text = text[: max(a, 0)] + text[max(b, 0) :]
+        yield text
