@@ -4,8 +4,8 @@ lexicon measures and the taxonomy's cue measures; instrument from the taxonomy's
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from junheng.models.taxonomy import Taxonomy
