@@ -131,12 +131,14 @@ def attribute(
             strong, weak = markers(sentences[idx].text)
             units |= strong | weak
         anchor = _anchor(sentences[members[0]])
+        has_mentions = any(sentences[idx].mentions for idx in members)
         # the section's place so far: its anchor, else what its evidence supports up to here
+        # (only needed when this paragraph names a place)
         provisional = None
-        if current is not None:
+        if current is not None and has_mentions:
             provisional = current.region or _best_evidence(current, by_code, main)
         region = provisional or main
-        named = _newly_named(sentences, members, provisional)
+        named = _newly_named(sentences, members, provisional) if has_mentions else None
         opens = anchor is not None and (
             region is None or not _same_or_related(anchor, region, main)
         )

@@ -57,9 +57,10 @@ class Normalized:
         if self.identity:
             return Normalized(step.text, self.original, step.starts, step.ends)
         assert step.starts is not None and step.ends is not None
-        starts = tuple(self.to_original(a, a + 1)[0] if a < len(self.text) else len(self.original)
-                       for a in step.starts)
-        ends = tuple(self.to_original(b - 1, b)[1] if b > 0 else 0 for b in step.ends)
+        assert self.starts is not None and self.ends is not None
+        own_starts, own_ends, n, total = self.starts, self.ends, len(self.text), len(self.original)
+        starts = tuple(own_starts[a] if a < n else total for a in step.starts)
+        ends = tuple(own_ends[b - 1] if b > 0 else 0 for b in step.ends)
         return Normalized(step.text, self.original, starts, ends)
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:

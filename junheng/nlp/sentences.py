@@ -9,7 +9,6 @@ split points; surrounding whitespace is trimmed; pieces with no letter or digit 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 FULL_TERMINATORS = frozenset("。！？；")
@@ -38,8 +37,11 @@ def _is_terminator(line: str, i: int) -> bool:
     return False
 
 
+_CONTENT = re.compile(r"[^\W_]")  # a letter or digit in any script
+
+
 def _has_content(text: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+    return _CONTENT.search(text) is not None
 
 
 def split_line(line: str) -> list[tuple[int, int]]:
