@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from junheng.corpus.store import Corpus
+from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError, invalid_value_msg
 
 Level = Literal["county", "city", "province"]
@@ -81,20 +81,22 @@ def compare(
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
     rows = corpus.query(
-        """
+        f"""
         select s.id as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
+        join documents d on d.id = s.document_id
         left join regions r on r.adcode = s.adcode
-        where s.boilerplate = 0 and ss.score >= :t
+        where {COUNTED} and ss.score >= :t
         """,
         {"t": threshold},
     )
     measures = corpus.query(
-        """
+        f"""
         select m.sentence_id as sid, m.canonical, m.category
         from measures m join sentences s on s.id = m.sentence_id
-        where s.boilerplate = 0
+        join documents d on d.id = s.document_id
+        where {COUNTED}
         """
     )
     by_sentence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
@@ -129,11 +131,12 @@ def compare(
 def top_measures(corpus: Corpus, *, limit: int = 15) -> list[MeasureCount]:
     """The most mentioned measures in non-boilerplate sentences."""
     rows = corpus.query(
-        """
+        f"""
         select m.canonical, max(m.category) as category, count(*) as mentions,
                count(distinct m.document_id) as documents, count(distinct s.adcode) as regions
         from measures m join sentences s on s.id = m.sentence_id
-        where s.boilerplate = 0
+        join documents d on d.id = s.document_id
+        where {COUNTED}
         group by m.canonical
         order by mentions desc, documents desc, m.canonical
         limit :limit

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from junheng.corpus.search import region_clause
-from junheng.corpus.store import Corpus
+from junheng.corpus.store import COUNTED, Corpus
 from junheng.records import Region
 
 LEXICON_METHODS = frozenset({"lexicon"})
@@ -41,7 +41,7 @@ def list_measures(
     limit: int = 50,
 ) -> list[MeasureRow]:
     """Measures of non-boilerplate sentences, most mentioned first."""
-    where = ["s.boilerplate = 0"]
+    where = [COUNTED]
     params: dict[str, object] = {}
     if regions:
         clause, extra = region_clause(regions)
@@ -112,8 +112,9 @@ def clean_sentences(corpus: Corpus, *, limit: int = 50_000) -> Iterator[str]:
     for r in corpus.query("select id, removed from documents where removed is not null"):
         removed[r["id"]] = [(x["start"], x["end"]) for x in json.loads(r["removed"])]
     rows = corpus.query(
-        "select document_id, char_start, char_end, text from sentences where boilerplate = 0"
-        " order by id desc limit :limit",
+        "select s.document_id, s.char_start, s.char_end, s.text from sentences s"
+        f" join documents d on d.id = s.document_id where {COUNTED}"
+        " order by s.id desc limit :limit",
         {"limit": int(limit)},
     )
     for r in rows:

@@ -116,3 +116,15 @@ def m003_figures_removals_lexicon(db: Database) -> None:
         },
         pk="term",
     )
+
+
+@migrations()
+def m004_relevance_duplicates(db: Database) -> None:
+    docs = db["documents"]
+    # 0 = not about compulsory education (stored, left out of analysis); null/1 = relevant
+    docs.add_column("relevant", int)
+    docs.add_column("relevance_reason", str)
+    # near-duplicate of another document (a syndicated copy): counted once, through that one
+    docs.add_column("duplicate_of", int)
+    docs.add_column("url_canonical", str)
+    docs.create_index(["url_canonical"])

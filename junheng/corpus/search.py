@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from junheng.corpus.store import Corpus
+from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError
 from junheng.records import MUNICIPALITIES, Region
 
@@ -90,7 +90,7 @@ def search(
     where = ["sentences_fts match :q"]
     params: dict[str, object] = {"q": fts_query(terms), "limit": int(limit)}
     if not include_boilerplate:
-        where.append("s.boilerplate = 0")
+        where.append(COUNTED)
     if regions:
         clause, extra = region_clause(regions)
         where.append(clause)

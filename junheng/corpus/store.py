@@ -14,12 +14,17 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from junheng.corpus.crawl_schema import migrations as crawl_migrations
 from junheng.corpus.schema import migrations
 from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
 from junheng.nlp.lexicon import LexiconEntry
 from junheng.records import AnalysedDocument, Region, SourceDocument
 
 AddStatus = Literal["added", "unchanged"]
+
+# The sentences analyses count (alias s, joined with documents as d): article text of documents
+# about compulsory education, each report once (syndicated copies point to their original).
+COUNTED = "s.boilerplate = 0 and coalesce(d.relevant, 1) = 1 and d.duplicate_of is null"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +93,9 @@ class Corpus:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             db = Database(conn)
-            if migrations.pending(db):
-                migrations.apply(db)
+            for migration_set in (migrations, crawl_migrations):
+                if migration_set.pending(db):
+                    migration_set.apply(db)
         except sqlite3.Error as exc:
             raise _translate(exc, where) from None
         return cls(db, where)

@@ -1,0 +1,1 @@
+"""Crawl commands: crawl, runs, schedule, reextract."""
