@@ -205,10 +205,18 @@ class Pipeline:
             projected.append(SentenceSpan(a, b, sp.paragraph))
         doc.user_data[SENTENCES] = projected
         doc.user_data[CONTEXT] = DocContext(
-            title=self.cleaner.clean_title(title) if title else None,
+            title=self.cleaner.clean_title(
+                title, (base.text[a:b] for a, b, why in removals if why.startswith("spam"))
+            )
+            if title
+            else None,
             source=self.normalizer.text(document.source) if document.source else None,
             region_hint=self.resolve_region(document.region_hint),
         )
+        clean_title = doc.user_data[CONTEXT].title
+        if clean_title is not None and title is not None and clean_title != title:
+            # keep the headline without its injected spam (泛亚电竞), in the script it came in
+            document = replace(document, title=_cut_like(document.title or "", title, clean_title))
         return _Prepared(document, base, base.then(clean), spans, removals, doc)
 
     def _clean_doc(
@@ -321,6 +329,20 @@ class _Prepared:
 
 def _shift_figure(f: Figure, offset: int) -> Figure:
     return Figure(f.text, f.value, f.unit, f.start + offset, f.end + offset, f.approximate)
+
+
+def _cut_like(original: str, normalised: str, cleaned: str) -> str:
+    """``original`` with the characters removed from ``normalised`` to give ``cleaned``
+    removed too (same length texts: normalisation here is one character per character)."""
+    if len(original) != len(normalised):
+        return cleaned
+    out = []
+    j = 0
+    for o, n in zip(original, normalised, strict=True):
+        if j < len(cleaned) and cleaned[j] == n:
+            out.append(o)
+            j += 1
+    return "".join(out).strip() if j == len(cleaned) else cleaned
 
 
 def _removed_share(spans: list[SentenceSpan], removals: list[tuple[int, int, str]]) -> list[float]:

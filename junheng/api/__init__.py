@@ -13,7 +13,16 @@ from junheng.api.documents import (
     reanalyse,
 )
 from junheng.api.measures import add_lexicon, discover_terms, export_lexicon, list_measures
-from junheng.api.query import SearchResult, compare, search, top_measures
+from junheng.api.query import SearchResult, search
+from junheng.api.tables import (
+    compare,
+    evidence,
+    make_filters,
+    matrix,
+    timeline,
+    top_measures,
+    trend,
+)
 
 __all__ = [
     "DEMO_DB",
@@ -28,13 +37,18 @@ __all__ = [
     "demo",
     "discover_terms",
     "document_json",
+    "evidence",
     "export_lexicon",
     "extract",
     "ingest",
     "list_measures",
+    "make_filters",
+    "matrix",
     "pipeline_for",
     "reanalyse",
     "sample_paths",
     "search",
+    "timeline",
     "top_measures",
+    "trend",
 ]

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from junheng.api.documents import IngestReport, Progress, ingest
-from junheng.api.query import compare, top_measures
+from junheng.api.tables import compare, top_measures
 from junheng.corpus import compare as compare_mod
 from junheng.corpus.store import Corpus
 from junheng.errors import CorpusError

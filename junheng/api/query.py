@@ -1,11 +1,10 @@
-"""Reading the corpus: full-text search and region × strategy comparisons."""
+"""Reading the corpus: full-text search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from junheng.api.documents import pipeline_for
-from junheng.corpus import compare as compare_mod
 from junheng.corpus import search as search_mod
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError
@@ -55,27 +54,3 @@ def search(
             raise QueryError(f"the query {query!r} has no searchable words")
         hits = search_mod.search(corpus, terms, regions=regions, strategy=strategy, limit=limit)
     return SearchResult(query, tuple(terms), tuple(hits))
-
-
-def compare(
-    *,
-    by: compare_mod.Level = "county",
-    db: str | None = None,
-    settings: Settings | None = None,
-    pipeline: Pipeline | None = None,
-) -> compare_mod.Comparison:
-    """The region × strategy table of the corpus."""
-    settings = settings or load_settings()
-    pipeline = pipeline or Pipeline(settings)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        return compare_mod.compare(
-            corpus, pipeline.taxonomy.strategy_ids, by=by, threshold=settings.strategy_threshold
-        )
-
-
-def top_measures(
-    *, db: str | None = None, limit: int = 15, settings: Settings | None = None
-) -> list[compare_mod.MeasureCount]:
-    settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        return compare_mod.top_measures(corpus, limit=limit)

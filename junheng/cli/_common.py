@@ -78,3 +78,39 @@ def report_failures(items: list[Any]) -> None:
     """One line per input that could not be used."""
     for item in items:
         click.echo(f"skipped {item.location}: {item.reason}", err=True)
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters shared by tables, evidence, matrices, trends and exports."""
+    options = [
+        click.option("--province", metavar="NAME", help="Only this province (湖南省, 湖南)."),
+        click.option("--region", metavar="NAME", help="Only this place and what lies inside it."),
+        click.option(
+            "--years", metavar="RANGE", help="Publication years: 2016-2023, 2020 or 2020-."
+        ),
+        click.option("--strategies", metavar="IDS", help="Comma-separated strategy ids."),
+        click.option(
+            "--min-docs", type=int, default=0, help="Drop rows backed by fewer documents."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def filters_of(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the filter options out of a command's keyword arguments."""
+    return {k: kwargs.pop(k) for k in ("province", "region", "years", "strategies", "min_docs")}
+
+
+def emit(out: Any, path: str | None = None) -> None:
+    """Print a rendered table, or write it to ``path`` when given."""
+    if path:
+        text = out if isinstance(out, str) else str(out)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+        click.echo(f"→ {path}", err=True)
+    elif isinstance(out, str):
+        click.echo(out)
+    else:
+        print_table(out)

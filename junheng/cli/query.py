@@ -1,4 +1,4 @@
-"""Commands that read the corpus: search, compare."""
+"""Full-text search of the corpus."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from junheng import api
 from junheng.cli import cli
-from junheng.cli._common import console, db_option, print_table, settings_of
+from junheng.cli._common import console, db_option, settings_of
 
 
 @cli.command()
@@ -79,38 +79,3 @@ def search(
         line = escape(h.highlighted(*marks))
         out.print("    " + line.replace("\x00", "[reverse]").replace("\x01", "[/reverse]"))
     click.echo(f"{len(result.hits)} sentences", err=True)
-
-
-@cli.command()
-@click.option(
-    "--by",
-    type=click.Choice(["county", "city", "province"]),
-    default="county",
-    show_default=True,
-    help="Row level.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
-@db_option
-@click.pass_context
-def compare(ctx: click.Context, by: str, fmt: str, db: str | None) -> None:
-    """Regions × strategies: sentence counts and distinct measures per cell.
-
-    \b
-    Example:
-        junheng compare --by city --format csv > table.csv
-    """
-    from junheng.models.taxonomy import load_taxonomy
-    from junheng.render import render_comparison
-
-    table = api.compare(by=by, db=db, settings=settings_of(ctx))  # type: ignore[arg-type]
-    out = render_comparison(table, load_taxonomy(), fmt)
-    if isinstance(out, str):
-        click.echo(out)
-    else:
-        print_table(out)

@@ -1,4 +1,4 @@
-"""Region × strategy comparison tables and measure rankings from the stored corpus."""
+"""Region × strategy comparison tables, the evidence behind each cell, and measure rankings."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from junheng.corpus.filters import Filters
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError, invalid_value_msg
+from junheng.records import MUNICIPALITIES, Region
 
 Level = Literal["county", "city", "province"]
 LEVELS: tuple[Level, ...] = ("county", "city", "province")
@@ -16,8 +18,13 @@ LEVELS: tuple[Level, ...] = ("county", "city", "province")
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """Sentences carrying the strategy, their documents, the strategy's distinct measures in them,
+    and the share of the region's measure sentences they make up."""
+
     sentences: int
     measures: tuple[str, ...]
+    documents: int = 0
+    share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,8 @@ class Row:
     level: str
     documents: int
     cells: dict[str, Cell]
+    adcode: str = ""
+    measure_sentences: int = 0  # the region's counted sentences that name a measure
 
     @property
     def total(self) -> int:
@@ -45,6 +54,7 @@ class Comparison:
     unattributed: int
     threshold: float
     notes: tuple[str, ...] = field(default=())
+    filters: Filters = field(default_factory=Filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,80 +66,232 @@ class MeasureCount:
     regions: int
 
 
-def _row_key(by: Level, province: str, city: str, county: str) -> tuple[str, str, str, str, str]:
-    """(label, province, city, county, level) of the row a region falls into at level ``by``."""
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One sentence behind a table cell, with its document and the measures it names."""
+
+    sentence_id: int
+    text: str
+    title: str | None
+    published: str | None
+    url: str | None
+    location: str | None
+    region: str | None
+    strategy: str
+    score: float
+    measures: tuple[tuple[str, int, int], ...]  # (canonical, start, end) within ``text``
+
+    def highlighted(self, open_mark: str = "【", close_mark: str = "】") -> str:
+        out = []
+        pos = 0
+        for _, a, b in sorted(self.measures, key=lambda m: m[1]):
+            if a < pos:
+                continue
+            out.append(self.text[pos:a])
+            out.append(open_mark + self.text[a:b] + close_mark)
+            pos = b
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+def _row_key(
+    by: Level, province: str, city: str, county: str, adcode: str
+) -> tuple[str, str, str, str, str, str]:
+    """(label, province, city, county, level, adcode) of the row a region falls into at ``by``."""
     if by == "province":
-        return province, province, "", "", "province"
+        return province, province, "", "", "province", adcode[:2] + "0000"
     if by == "city":
         if city:
-            return city, province, city, "", "city"
+            code = adcode[:2] + "0100" if adcode[:2] in MUNICIPALITIES else adcode[:4] + "00"
+            return city, province, city, "", "city", code
         if county:  # county-level units directly under the province (济源市, 仙桃市)
-            return county, province, "", county, "county"
-        return province, province, "", "", "province"
+            return county, province, "", county, "county", adcode
+        return province, province, "", "", "province", adcode[:2] + "0000"
     if county:
-        return county, province, city, county, "county"
+        return county, province, city, county, "county", adcode
     if city:
-        return city, province, city, "", "city"
-    return province, province, "", "", "province"
+        return city, province, city, "", "city", adcode
+    return province, province, "", "", "province", adcode
+
+
+def row_clause(region: Region, by: Level, params: dict[str, object]) -> str:
+    """SQL selecting the sentences that make up ``region``'s row in a table ``by`` level: with
+    ``county`` rows a city row holds only city-level sentences (成都市（市级）)."""
+    if by == "county" or region.level == "county":
+        params["row_code"] = region.adcode
+        return "s.adcode = :row_code"
+    if by == "city":
+        prefix = region.adcode[:2] if region.adcode[:2] in MUNICIPALITIES else region.adcode[:4]
+    else:
+        prefix = region.adcode[:2]
+    params["row_prefix"] = prefix + "%"
+    return "s.adcode like :row_prefix"
 
 
 def compare(
-    corpus: Corpus, strategies: Sequence[str], *, by: Level = "county", threshold: float = 0.5
+    corpus: Corpus,
+    strategies: Sequence[str],
+    *,
+    by: Level = "county",
+    threshold: float = 0.5,
+    filters: Filters | None = None,
 ) -> Comparison:
-    """Rows are regions at level ``by``; cells count non-boilerplate sentences carrying each
-    strategy (score ≥ ``threshold``) and list the distinct measures of that strategy in them."""
+    """Rows are regions at level ``by``; cells count counted sentences carrying each strategy
+    (score ≥ ``threshold``) and list the distinct measures of that strategy in them."""
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
+    filters = filters or Filters()
+    columns = tuple(s for s in strategies if not filters.strategies or s in filters.strategies)
+    params: dict[str, object] = {"t": threshold}
+    where = filters.where(params)
     rows = corpus.query(
         f"""
-        select s.id as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county
+        select s.id as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
+               s.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
         left join regions r on r.adcode = s.adcode
-        where {COUNTED} and ss.score >= :t
+        where {where} and ss.score >= :t
         """,
-        {"t": threshold},
+        params,
     )
+    mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select m.sentence_id as sid, m.canonical, m.category
+        select m.sentence_id as sid, m.canonical, m.category, s.adcode, r.province, r.city,
+               r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
-        where {COUNTED}
-        """
+        left join regions r on r.adcode = s.adcode
+        where {filters.where(mparams)}
+        """,
+        mparams,
     )
     by_sentence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    measure_sents: dict[tuple, set[int]] = defaultdict(set)
     for m in measures:
         by_sentence[m["sid"]].append((m["canonical"], m["category"]))
+        if m["province"] is not None:
+            key = _row_key(by, m["province"], m["city"] or "", m["county"] or "", m["adcode"])
+            measure_sents[key].add(m["sid"])
     cell_sents: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    cell_docs: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     cell_meas: dict[tuple, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
     docs: dict[tuple, set[int]] = defaultdict(set)
     unattributed: set[int] = set()
     for r in rows:
+        if r["strategy"] not in columns:
+            continue
         if r["province"] is None:
             unattributed.add(r["sid"])
             continue
-        key = _row_key(by, r["province"], r["city"] or "", r["county"] or "")
+        key = _row_key(by, r["province"], r["city"] or "", r["county"] or "", r["adcode"])
         cell_sents[key][r["strategy"]].add(r["sid"])
+        cell_docs[key][r["strategy"]].add(r["did"])
         docs[key].add(r["did"])
         for canonical, category in by_sentence.get(r["sid"], ()):
             if category == r["strategy"]:
                 cell_meas[key][r["strategy"]][canonical] = None
     out = []
     for key, per in cell_sents.items():
-        label, province, city, county, level = key
+        if len(docs[key]) < filters.min_docs:
+            continue
+        label, province, city, county, level, adcode = key
+        base = len(measure_sents.get(key, ())) or 1
         cells = {
-            sid: Cell(len(per.get(sid, ())), tuple(cell_meas[key].get(sid, {})))
-            for sid in strategies
+            sid: Cell(
+                len(per.get(sid, ())),
+                tuple(cell_meas[key].get(sid, {})),
+                len(cell_docs[key].get(sid, ())),
+                round(len(per.get(sid, ())) / base, 4),
+            )
+            for sid in columns
         }
-        out.append(Row(label, province, city, county, level, len(docs[key]), cells))
+        out.append(
+            Row(
+                label,
+                province,
+                city,
+                county,
+                level,
+                len(docs[key]),
+                cells,
+                adcode,
+                len(measure_sents.get(key, ())),
+            )
+        )
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
-    return Comparison(by, tuple(strategies), tuple(out), len(unattributed), threshold)
+    notes = ()
+    if not out:
+        notes = (f"no sentences match ({filters.describe()})",)
+    return Comparison(by, columns, tuple(out), len(unattributed), threshold, notes, filters)
+
+
+def evidence(
+    corpus: Corpus,
+    *,
+    strategy: str,
+    region: Region | None,
+    by: Level = "county",
+    threshold: float = 0.5,
+    filters: Filters | None = None,
+    limit: int | None = None,
+) -> list[Evidence]:
+    """The sentences behind one cell of ``compare`` (same rules, so the counts agree);
+    ``region=None`` lists the unattributed ones."""
+    filters = filters or Filters()
+    params: dict[str, object] = {"t": threshold, "strategy": strategy}
+    where = [filters.where(params), "ss.strategy = :strategy", "ss.score >= :t"]
+    if region is None:
+        where.append("s.adcode is null")
+    else:
+        where.append(row_clause(region, by, params))
+    sql = f"""
+        select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location,
+               coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province) as place, ss.score
+        from sentence_strategies ss
+        join sentences s on s.id = ss.sentence_id
+        join documents d on d.id = s.document_id
+        left join regions r on r.adcode = s.adcode
+        where {" and ".join(where)}
+        order by d.published desc, s.id
+    """
+    if limit:
+        sql += " limit :limit"
+        params["limit"] = int(limit)
+    rows = corpus.query(sql, params)
+    ids = [r["id"] for r in rows]
+    spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        marks = ",".join("?" for _ in part)
+        for m in corpus.query(
+            "select m.sentence_id, m.canonical, m.char_start - s.char_start as a,"
+            " m.char_end - s.char_start as b from measures m join sentences s"
+            f" on s.id = m.sentence_id where m.sentence_id in ({marks})",
+            tuple(part),
+        ):
+            spans[m["sentence_id"]].append((m["canonical"], m["a"], m["b"]))
+    return [
+        Evidence(
+            r["id"],
+            r["text"],
+            r["title"],
+            r["published"],
+            r["url"],
+            r["location"],
+            r["place"],
+            strategy,
+            r["score"],
+            tuple(spans.get(r["id"], ())),
+        )
+        for r in rows
+    ]
 
 
 def top_measures(corpus: Corpus, *, limit: int = 15) -> list[MeasureCount]:
-    """The most mentioned measures in non-boilerplate sentences."""
+    """The most mentioned measures in counted sentences."""
     rows = corpus.query(
         f"""
         select m.canonical, max(m.category) as category, count(*) as mentions,

@@ -127,6 +127,18 @@ class Corpus:
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
+    def iterate(
+        self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Rows of a read query one at a time (for exports that must not hold everything)."""
+        try:
+            cursor = self.db.conn.execute(sql, params)
+            names = [c[0] for c in cursor.description]
+            for row in cursor:
+                yield dict(zip(names, row, strict=True))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
     # ------------------------------------------------------------ meta
 
     def get_meta(self, key: str) -> str | None:

@@ -106,13 +106,20 @@ class SpamCleaner:
                 strong[w + words[t + 1]] += 1  # an unknown insert cut into two characters
         return {w for w, c in strong.items() if c >= 2 and INSERTABLE.fullmatch(w)}
 
-    def clean_title(self, title: str) -> str:
-        """The title without spam brands, emoji and inserted words."""
+    def clean_title(self, title: str, known: Iterable[str] = ()) -> str:
+        """The title without spam brands, emoji and inserted words; ``known`` are strings
+        removed from the document's body (a brand seen there is removed from its title too)."""
         out = []
         pos = 0
         found = self.find(title, title=title)
+        for spam in sorted(set(known), key=len, reverse=True):
+            start = title.find(spam)
+            while spam and start >= 0:
+                found.append((start, start + len(spam), "spam-brand"))
+                start = title.find(spam, start + len(spam))
         if self.cut is not None and self.has_spam_terms(title):
-            found = _disjoint(found + self.inserted_words(self.cut(title)))
+            found = found + self.inserted_words(self.cut(title))
+        found = _disjoint(found)
         for a, b, _ in found:
             out.append(title[pos:a])
             pos = b

@@ -1,0 +1,193 @@
+"""Tables researchers take away: region × strategy comparisons with their evidence, coding
+matrices, trends over time and measure timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from junheng.corpus import analyses
+from junheng.corpus import compare as compare_mod
+from junheng.corpus.filters import Filters, parse_years, strategy_list
+from junheng.corpus.store import Corpus
+from junheng.errors import QueryError
+from junheng.pipeline import Pipeline
+from junheng.records import Region
+from junheng.settings import Settings, load_settings
+
+
+def make_filters(
+    pipeline: Pipeline,
+    *,
+    province: str | None = None,
+    region: str | None = None,
+    years: str | None = None,
+    strategies: str | Sequence[str] | None = None,
+    min_docs: int = 0,
+) -> Filters:
+    """Validate user filters: place names against the gazetteer, ids against the taxonomy."""
+    regions: list[Region] = []
+    for name, level in ((province, "province"), (region, None)):
+        if not name:
+            continue
+        found = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
+        if level:
+            found = [r for r in found if r.level == level]
+        if not found:
+            kind = "province" if level else "region"
+            raise QueryError(f"unknown {kind} {name!r}; give a name such as 湖南省 or 新田县")
+        regions.extend(found)
+    if province and region:  # both: the region, checked to lie in the province
+        prov = [r for r in regions if r.level == "province"]
+        regions = [r for r in regions if r.level != "province" and any(p.contains(r) for p in prov)]
+        if not regions:
+            raise QueryError(f"{region!r} is not in {province!r}")
+    ids = strategy_list(strategies)
+    pipeline.taxonomy.check_strategies(ids)
+    return Filters(tuple(regions), parse_years(years), ids, max(0, int(min_docs)))
+
+
+def _open(db: str | None, settings: Settings) -> Corpus:
+    return Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout)
+
+
+def compare(
+    *,
+    by: compare_mod.Level = "county",
+    db: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    **filters: object,
+) -> compare_mod.Comparison:
+    """The region × strategy table of the corpus (filters: province, region, years,
+    strategies, min_docs)."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline(settings)
+    flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
+    with _open(db, settings) as corpus:
+        return compare_mod.compare(
+            corpus,
+            pipeline.taxonomy.strategy_ids,
+            by=by,
+            threshold=settings.strategy_threshold,
+            filters=flt,
+        )
+
+
+def evidence(
+    *,
+    strategy: str,
+    region: str | None,
+    by: compare_mod.Level = "county",
+    db: str | None = None,
+    limit: int | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    **filters: object,
+) -> list[compare_mod.Evidence]:
+    """The sentences behind one cell of ``compare`` (``region=None``: the unattributed ones)."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline(settings)
+    pipeline.taxonomy.strategy(strategy)
+    flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
+    place = None
+    if region:
+        found = pipeline.gazetteer.find_region(pipeline.normalizer.text(region))
+        if not found:
+            raise QueryError(f"unknown region {region!r}; give a name such as 新田县")
+        if len(found) > 1:
+            raise QueryError(
+                f"{region!r} is ambiguous ({', '.join(r.city or r.province for r in found)}); "
+                "name its city too, e.g. 北京市朝阳区"
+            )
+        place = found[0]
+    with _open(db, settings) as corpus:
+        return compare_mod.evidence(
+            corpus,
+            strategy=strategy,
+            region=place,
+            by=by,
+            threshold=settings.strategy_threshold,
+            filters=flt,
+            limit=limit,
+        )
+
+
+def matrix(
+    *,
+    rows: str = "instrument",
+    cols: str = "strategy",
+    db: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    **filters: object,
+) -> analyses.Matrix:
+    """A coding matrix (e.g. policy instrument × strategy) with counts and shares."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline(settings)
+    flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
+    order = {
+        "strategy": pipeline.taxonomy.strategy_ids,
+        "instrument": pipeline.taxonomy.instrument_ids,
+    }
+    with _open(db, settings) as corpus:
+        return analyses.matrix(
+            corpus,
+            rows=rows,
+            cols=cols,
+            filters=flt,
+            threshold=settings.strategy_threshold,
+            order=order,
+        )
+
+
+def trend(
+    *,
+    by: str = "year",
+    strategy: str | None = None,
+    measure: str | None = None,
+    db: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    **filters: object,
+) -> analyses.Trend:
+    """Counts and shares per year or month, of one strategy, one measure, or all coding."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline(settings)
+    if strategy and measure:
+        raise QueryError("give --strategy or --measure, not both")
+    if strategy:
+        pipeline.taxonomy.strategy(strategy)
+    flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
+    with _open(db, settings) as corpus:
+        return analyses.trend(
+            corpus,
+            by=by,
+            strategy=strategy,  # type: ignore[arg-type]
+            measure=pipeline.normalizer.text(measure) if measure else None,
+            filters=flt,
+            threshold=settings.strategy_threshold,
+        )
+
+
+def timeline(
+    measure: str,
+    *,
+    db: str | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    **filters: object,
+) -> list[analyses.TimelineRow]:
+    """Which places report ``measure`` and when they first and last did."""
+    settings = settings or load_settings()
+    pipeline = pipeline or Pipeline(settings)
+    flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
+    with _open(db, settings) as corpus:
+        return analyses.timeline(corpus, pipeline.normalizer.text(measure), filters=flt)
+
+
+def top_measures(
+    *, db: str | None = None, limit: int = 15, settings: Settings | None = None
+) -> list[compare_mod.MeasureCount]:
+    settings = settings or load_settings()
+    with _open(db, settings) as corpus:
+        return compare_mod.top_measures(corpus, limit=limit)
