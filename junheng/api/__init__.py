@@ -12,6 +12,7 @@ from junheng.api.documents import (
     pipeline_for,
     reanalyse,
 )
+from junheng.api.exports import ExportResult, export
 from junheng.api.measures import add_lexicon, discover_terms, export_lexicon, list_measures
 from junheng.api.query import SearchResult, search
 from junheng.api.tables import (
@@ -27,6 +28,7 @@ from junheng.api.tables import (
 __all__ = [
     "DEMO_DB",
     "DemoResult",
+    "ExportResult",
     "ExtractFailure",
     "IngestItem",
     "IngestReport",
@@ -38,6 +40,7 @@ __all__ = [
     "discover_terms",
     "document_json",
     "evidence",
+    "export",
     "export_lexicon",
     "extract",
     "ingest",

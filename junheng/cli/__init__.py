@@ -48,4 +48,4 @@ def main() -> None:
 
 
 # the commands register themselves on ``cli``
-from junheng.cli import crawl, documents, measures, query, tables  # noqa: E402, F401
+from junheng.cli import crawl, documents, exports, measures, query, tables  # noqa: E402, F401

@@ -24,6 +24,9 @@ from junheng.cli._common import db_option, print_table, progress_bar, settings_o
     is_flag=True,
     help="Only measures the lexicon lacks, plus term candidates from corpus statistics.",
 )
+@click.option(
+    "--timeline", metavar="TERM", help="Which places report TERM, and when they first did."
+)
 @click.option("-n", "--limit", default=40, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
 @db_option
@@ -33,6 +36,7 @@ def measures(
     region: str | None,
     since: int | None,
     new_only: bool,
+    timeline: str | None,
     limit: int,
     as_json: bool,
     db: str | None,
@@ -47,10 +51,23 @@ def measures(
     Example:
         junheng measures --region 湖南省 --since 2020
         junheng measures --new --db corpus.db
+        junheng measures --timeline 县管校聘
     """
     from junheng.models.taxonomy import load_taxonomy
 
     settings = settings_of(ctx)
+    if timeline:
+        from junheng.render import render, timeline_table
+
+        rows_t = api.timeline(
+            timeline, db=db, settings=settings, region=region, years=f"{since}-" if since else None
+        )
+        out = render(timeline_table(rows_t, timeline), "json" if as_json else "table")
+        if isinstance(out, str):
+            click.echo(out)
+        else:
+            print_table(out)
+        return
     rows = api.list_measures(
         db=db, region=region, since=since, new_only=new_only, limit=limit, settings=settings
     )

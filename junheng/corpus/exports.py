@@ -45,7 +45,7 @@ def coded_sentences(
                as url, r.province, r.city, r.county, s.instrument, s.text,
                (select group_concat(ss.strategy, ';') from sentence_strategies ss
                  where ss.sentence_id = s.id and ss.score >= :t) as strategies,
-               (select group_concat(m.canonical, ';') from measures m
+               (select group_concat(distinct m.canonical) from measures m
                  where m.sentence_id = s.id) as measures,
                (select json_group_array(json(m.figures)) from measures m
                  where m.sentence_id = s.id and m.figures is not null) as figures
@@ -108,17 +108,25 @@ def cooccurrences(
     edge list for Gephi or KH Coder."""
     key = "s.id" if unit == "sentence" else "s.document_id"
     params: dict[str, object] = {}
-    groups: dict[int, set[str]] = {}
-    for row in corpus.iterate(
-        f"select {key} as k, m.canonical from measures m join sentences s on s.id = m.sentence_id"
-        f" join documents d on d.id = s.document_id where {filters.where(params)}",
-        params,
-    ):
-        groups.setdefault(row["k"], set()).add(row["canonical"])
     edges: Counter[tuple[str, str]] = Counter()
-    for names in groups.values():
+    current: object = None
+    names: set[str] = set()
+
+    def count() -> None:
         for a, b in combinations(sorted(names), 2):
             edges[(a, b)] += 1
+
+    # one sentence (or document) at a time: only the edge counts stay in memory
+    for row in corpus.iterate(
+        f"select {key} as k, m.canonical from measures m join sentences s on s.id = m.sentence_id"
+        f" join documents d on d.id = s.document_id where {filters.where(params)} order by k",
+        params,
+    ):
+        if row["k"] != current:
+            count()
+            current, names = row["k"], set()
+        names.add(row["canonical"])
+    count()
     return [(a, b, w) for (a, b), w in edges.most_common() if w >= min_weight]
 
 
