@@ -52,12 +52,14 @@ def m001_crawl_tables(db: Database) -> None:
         pk=("job_id", "url_canonical"),
     )
     db["crawl_frontier"].create_index(["job_id", "state"])
+    db["crawl_frontier"].create_index(["job_id", "source"])
     db["crawl_pages"].create(
         {
             "id": int,
             "url_canonical": str,
             "url": str,
             "source": str,
+            "region_hint": str,
             "kind": str,
             "etag": str,
             "last_modified": str,

@@ -22,8 +22,7 @@ def test_cell_counts_equal_their_evidence(sample_db, settings, pipeline):
                 if not cell.sentences:
                     continue
                 region = pipeline.gazetteer.by_adcode[row.adcode]
-                items = api.evidence(strategy=sid, region=region.name if region.level != "county"
-                                     or by == "county" else region.name, by=by, db=sample_db,
+                items = api.evidence(strategy=sid, region=region.name, by=by, db=sample_db,
                                      settings=settings, pipeline=pipeline)
                 assert len(items) == cell.sentences, (by, row.label, sid)
                 checked += 1
