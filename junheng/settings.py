@@ -22,6 +22,7 @@ class Settings:
     lock_timeout: float = 5.0
     region_min_confidence: float = 0.5
     strategy_threshold: float = 0.5
+    embedder: str = "default"
 
     @property
     def cache_path(self) -> Path:
@@ -43,11 +44,13 @@ _FLAT = {
     ("lock_timeout",): "lock_timeout",
     ("regions", "min_confidence"): "region_min_confidence",
     ("classifier", "threshold"): "strategy_threshold",
+    ("embedder",): "embedder",
 }
 _ENV = {
     "JUNHENG_DB": "db",
     "JUNHENG_CACHE_DIR": "cache_dir",
     "JUNHENG_BATCH_SIZE": "batch_size",
+    "JUNHENG_EMBEDDER": "embedder",
 }
 
 
@@ -100,4 +103,8 @@ def load_settings(config_file: str | os.PathLike[str] | None = None, **overrides
         if os.environ.get(var):
             values[name] = os.environ[var]
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**_coerce(values, "settings"))
+    settings = Settings(**_coerce(values, "settings"))
+    from junheng.models.embed import validate_spec  # light: loads no model
+
+    validate_spec(settings.embedder)
+    return settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from junheng.api.documents import pipeline_for
@@ -12,7 +13,7 @@ from junheng.pipeline import Pipeline
 from junheng.records import Region
 from junheng.settings import Settings, load_settings
 
-# ---------------------------------------------------------------- search and compare
+MODES = ("text", "semantic", "hybrid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +39,15 @@ def search(
     region: str | None = None,
     strategy: str | None = None,
     limit: int = 20,
+    mode: str = "text",
     settings: Settings | None = None,
     pipeline: Pipeline | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> SearchResult:
-    """Sentences matching ``query``, segmented the same way as the index."""
+    """Sentences for ``query``: ``text`` matches words (segmented like the index), ``semantic``
+    ranks by meaning (sentence embeddings), ``hybrid`` fuses both rankings."""
+    if mode not in MODES:
+        raise QueryError(f"unknown search mode {mode!r}; expected one of: {', '.join(MODES)}")
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         # queries are cut with the corpus's own lexicon, as its index was
@@ -49,8 +55,35 @@ def search(
         if strategy:
             pipeline.taxonomy.strategy(strategy)
         regions = _resolve_region_filter(pipeline, region) if region else []
-        terms = pipeline.segmenter.query_terms(pipeline.normalizer.text(query))
-        if not terms:
+        text = pipeline.normalizer.text(query)
+        terms = pipeline.segmenter.query_terms(text)
+        if not terms and mode == "text":
             raise QueryError(f"the query {query!r} has no searchable words")
-        hits = search_mod.search(corpus, terms, regions=regions, strategy=strategy, limit=limit)
-    return SearchResult(query, tuple(terms), tuple(hits))
+        text_hits: list[search_mod.SearchHit] = []
+        if mode in ("text", "hybrid") and terms:
+            pool = limit if mode == "text" else max(limit * 10, 200)
+            text_hits = search_mod.search(
+                corpus, terms, regions=regions, strategy=strategy, limit=pool
+            )
+        if mode == "text":
+            return SearchResult(query, tuple(terms), tuple(text_hits))
+        from junheng.api.embeddings import corpus_embedder, ensure_corpus_vectors
+
+        embedder = corpus_embedder(corpus, settings, pipeline)
+        ensure_corpus_vectors(corpus, embedder, progress)
+        vector = embedder.encode([text], kind="query")[0]
+        pool = limit if mode == "semantic" else max(limit * 10, 200)
+        near = search_mod.semantic_search(
+            corpus,
+            vector,
+            model=embedder.version,
+            dim=embedder.dim,
+            regions=regions,
+            strategy=strategy,
+            limit=pool,
+        )
+        if mode == "semantic":
+            return SearchResult(query, tuple(terms), tuple(near))
+        return SearchResult(
+            query, tuple(terms), tuple(search_mod.fuse(text_hits, near, limit=limit))
+        )

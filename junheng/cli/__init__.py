@@ -48,4 +48,13 @@ def main() -> None:
 
 
 # the commands register themselves on ``cli``
-from junheng.cli import crawl, documents, exports, measures, query, tables  # noqa: E402, F401
+from junheng.cli import (  # noqa: E402, F401
+    crawl,
+    documents,
+    exports,
+    measures,
+    models,
+    query,
+    report,
+    tables,
+)

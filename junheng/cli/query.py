@@ -8,7 +8,7 @@ import click
 
 from junheng import api
 from junheng.cli import cli
-from junheng.cli._common import console, db_option, settings_of
+from junheng.cli._common import console, db_option, progress_bar, settings_of
 
 
 @cli.command()
@@ -19,6 +19,13 @@ from junheng.cli._common import console, db_option, settings_of
 @click.option("--strategy", metavar="ID", help="Only sentences labelled with this strategy id.")
 @click.option("-n", "--limit", default=20, show_default=True, help="Maximum number of results.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of text.")
+@click.option(
+    "--semantic",
+    "mode",
+    flag_value="semantic",
+    help="Rank by meaning (sentence embeddings) instead of words.",
+)
+@click.option("--hybrid", "mode", flag_value="hybrid", help="Fuse word and meaning rankings.")
 @db_option
 @click.pass_context
 def search(
@@ -28,18 +35,36 @@ def search(
     strategy: str | None,
     limit: int,
     as_json: bool,
+    mode: str | None,
     db: str | None,
 ) -> None:
-    """Full-text search of stored sentences; the query is segmented like the index.
+    """Search stored sentences: by words (the query is segmented like the index), by meaning
+    (--semantic) or both (--hybrid).
+
+    Semantic search encodes sentences not yet embedded on first use (the embedder is the
+    `embedder` setting; `junheng models build` makes the default one).
 
     \b
     Example:
         junheng search 县管校聘 --region 湖南省
         junheng search 双减 --strategy double_reduction --json
+        junheng search --semantic 城乡教师流动
     """
-    result = api.search(
-        query, db=db, region=region, strategy=strategy, limit=limit, settings=settings_of(ctx)
-    )
+    callback, bar = progress_bar(mode in ("semantic", "hybrid"))
+    try:
+        result = api.search(
+            query,
+            db=db,
+            region=region,
+            strategy=strategy,
+            limit=limit,
+            mode=mode or "text",
+            settings=settings_of(ctx),
+            progress=callback,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
     if as_json:
         for h in result.hits:
             click.echo(

