@@ -69,6 +69,24 @@ def progress_bar(
     return (lambda location: bar.update(task, advance=1, description=location[-40:])), bar
 
 
+class working:
+    """A spinner on stderr while a long step runs (only on a terminal; silent under cron)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.status: Any = None
+
+    def __enter__(self) -> working:
+        if sys.stderr.isatty():
+            self.status = console(stderr=True).status(self.message)
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(*exc)
+
+
 db_option = click.option(
     "--db", "db", metavar="FILE", help="Corpus database (default: $JUNHENG_DB, else ./junheng.db)."
 )

@@ -8,7 +8,7 @@ import click
 
 from junheng.api.exports import KINDS, export
 from junheng.cli import cli
-from junheng.cli._common import db_option, filter_options, filters_of, settings_of
+from junheng.cli._common import db_option, filter_options, filters_of, settings_of, working
 
 
 @cli.command("export")
@@ -44,5 +44,7 @@ def export_cmd(
         junheng export cooccurrence --unit document --out edges.csv
         junheng export texts --out texts/
     """
-    result = export(kind, out, db=db, unit=unit, settings=settings_of(ctx), **filters_of(kwargs))
+    with working(f"exporting {kind}"):
+        result = export(kind, out, db=db, unit=unit, settings=settings_of(ctx),
+                        **filters_of(kwargs))
     click.echo(f"{result.rows} {'documents' if kind == 'texts' else 'rows'} → {result.path}")

@@ -63,17 +63,19 @@ def report(
         junheng report --province 湖南省 --years 2016-2023 --out hunan.html
     """
     from junheng.api.report import report as build
+    from junheng.cli._common import working
 
-    result = build(
-        out,
-        db=db,
-        by=by,  # type: ignore[arg-type]
-        evidence_per_cell=per_cell,
-        evidence_regions=evidence_regions,
-        title=title,
-        settings=settings_of(ctx),
-        **filters_of(kwargs),
-    )
+    with working("building the report"):
+        result = build(
+            out,
+            db=db,
+            by=by,  # type: ignore[arg-type]
+            evidence_per_cell=per_cell,
+            evidence_regions=evidence_regions,
+            title=title,
+            settings=settings_of(ctx),
+            **filters_of(kwargs),
+        )
     click.echo(
         f"{result.regions} regions, {result.evidence} evidence sentences,"
         f" {result.bytes / 1024:.0f} KiB → {result.path}",
