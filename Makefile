@@ -36,6 +36,7 @@ bench: $(BENCH_STAMP)  ## quality, throughput and extraction benchmarks
 	$(BIN)/python benchmarks/embeddings.py
 	$(BIN)/python benchmarks/classifier.py
 	$(BIN)/python benchmarks/export_memory.py
+	$(BIN)/python benchmarks/crawl.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check junheng tests benchmarks
