@@ -40,6 +40,7 @@ bench: $(BENCH_STAMP)  ## quality, throughput and extraction benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check junheng tests benchmarks
+	$(BIN)/ruff format --check junheng tests benchmarks
 
 clean:
 	rm -rf $(VENV) junheng-demo.db* *.egg-info .pytest_cache .ruff_cache

@@ -28,14 +28,20 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|")
     for cat, m in ev.model.per_category.items():
         b = ev.baseline.per_category[cat]
-        print(f"| {cat} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
-              f"{b['f1']:.3f} | {m['support']} |")
+        print(
+            f"| {cat} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+            f"{b['f1']:.3f} | {m['support']} |"
+        )
     mi, bm = ev.model.micro, ev.baseline.micro
-    print(f"| **micro** | {mi['precision']:.3f} | {mi['recall']:.3f} | **{mi['f1']:.3f}** | "
-          f"{bm['f1']:.3f} | |")
+    print(
+        f"| **micro** | {mi['precision']:.3f} | {mi['recall']:.3f} | **{mi['f1']:.3f}** | "
+        f"{bm['f1']:.3f} | |"
+    )
     print(f"| **macro F1** | | | **{ev.model.macro_f1:.3f}** | {ev.baseline.macro_f1:.3f} | |")
-    print(f"\n{ev.folds} folds, {ev.sentences} sentences. Instrument accuracy "
-          f"{ev.instrument_accuracy:.3f} (lexicon.v1 rule {ev.baseline_instrument_accuracy:.3f}).")
+    print(
+        f"\n{ev.folds} folds, {ev.sentences} sentences. Instrument accuracy "
+        f"{ev.instrument_accuracy:.3f} (lexicon.v1 rule {ev.baseline_instrument_accuracy:.3f})."
+    )
     if args.json:
         args.json.write_text(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2), "utf-8")
     return 0

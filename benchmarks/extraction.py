@@ -38,11 +38,18 @@ from benchmarks.extraction_scoring import (  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench" / "extraction"
 EXTRACTORS = ("junheng", "trafilatura", "readability", "gne")
-_REQUIRES = {"junheng": "junheng", "trafilatura": "trafilatura",
-             "readability": "readability", "gne": "gne"}
-_TINY = ("<html><head><title>测试标题_网站</title></head><body><h1>测试标题</h1>"
-         "<p>发布时间：2023-04-17 来源：教育局</p><div><p>" + "这是一个用于预热的正文段落。" * 8
-         + "</p></div></body></html>")
+_REQUIRES = {
+    "junheng": "junheng",
+    "trafilatura": "trafilatura",
+    "readability": "readability",
+    "gne": "gne",
+}
+_TINY = (
+    "<html><head><title>测试标题_网站</title></head><body><h1>测试标题</h1>"
+    "<p>发布时间：2023-04-17 来源：教育局</p><div><p>"
+    + "这是一个用于预热的正文段落。" * 8
+    + "</p></div></body></html>"
+)
 
 Extractor = Callable[[str, str | None], Prediction]
 # fields each extractor produces; the others are reported as "n/a"
@@ -52,8 +59,12 @@ SUPPORTS = {
     "readability": {"body", "title"},
     "gne": {"body", "title", "date", "author"},
 }
-_FIELD_OF = {"title_exact": "title", "title_contained": "title", "date_acc": "date",
-             "author_source_hit": "author"}
+_FIELD_OF = {
+    "title_exact": "title",
+    "title_contained": "title",
+    "date_acc": "date",
+    "author_source_hit": "author",
+}
 
 
 # ---------------------------------------------------------------- extractor adapters
@@ -113,14 +124,18 @@ def _gne() -> Extractor:
             d = extractor.extract(html)
         except Exception:
             return Prediction()
-        return Prediction(d.get("content") or "", d.get("title"), d.get("publish_time"),
-                          d.get("author"))
+        return Prediction(
+            d.get("content") or "", d.get("title"), d.get("publish_time"), d.get("author")
+        )
 
     return run
 
 
 _FACTORIES: dict[str, Callable[[], Extractor]] = {
-    "junheng": _junheng, "trafilatura": _trafilatura, "readability": _readability, "gne": _gne,
+    "junheng": _junheng,
+    "trafilatura": _trafilatura,
+    "readability": _readability,
+    "gne": _gne,
 }
 
 
@@ -139,12 +154,22 @@ def worker(name: str, bench: Path, out: Path) -> None:
     start = time.perf_counter()
     for page in pages:
         p = run(page["html"], page.get("url"))
-        preds[page["id"]] = {"body": p.body, "title": p.title, "date": p.date,
-                             "author": p.author, "source": p.source}
+        preds[page["id"]] = {
+            "body": p.body,
+            "title": p.title,
+            "date": p.date,
+            "author": p.author,
+            "source": p.source,
+        }
     elapsed = time.perf_counter() - start
     mb = sum(len(p["html"].encode("utf-8")) for p in pages) / 1e6
-    out.write_text(json.dumps({"seconds": elapsed, "pages": len(pages), "mb": mb,
-                               "predictions": preds}, ensure_ascii=False), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {"seconds": elapsed, "pages": len(pages), "mb": mb, "predictions": preds},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
 def _pin_to_core() -> None:
@@ -156,8 +181,16 @@ def run_extractor(name: str, bench: Path) -> dict[str, Any]:
     """Run ``name`` in a fresh single-core subprocess; return its timing and predictions."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pred.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name,
-               "--bench", str(bench), "--worker-out", str(out)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            name,
+            "--bench",
+            str(bench),
+            "--worker-out",
+            str(out),
+        ]
         taskset = shutil.which("taskset")
         if taskset:
             subprocess.run([taskset, "-c", "0", *cmd], check=True, cwd=ROOT)
@@ -169,12 +202,21 @@ def run_extractor(name: str, bench: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------- reporting
 
 _COLUMNS = [
-    ("body_p", "body P"), ("body_r", "body R"), ("body_f1", "body F1"),
-    ("bigram_f1", "F1 bigram"), ("median_f1", "median F1"), ("pages_f1_below_0_5", "F1<0.5"),
-    ("must_contain_hit", "must-contain hit"), ("must_not_contain_clean", "must-not clean"),
-    ("snippet_f1", "snippet F1"), ("fully_clean", "fully clean"),
-    ("title_exact", "title exact"), ("title_contained", "title contained"),
-    ("date_acc", "date acc"), ("author_source_hit", "author/source hit"), ("empty", "empty"),
+    ("body_p", "body P"),
+    ("body_r", "body R"),
+    ("body_f1", "body F1"),
+    ("bigram_f1", "F1 bigram"),
+    ("median_f1", "median F1"),
+    ("pages_f1_below_0_5", "F1<0.5"),
+    ("must_contain_hit", "must-contain hit"),
+    ("must_not_contain_clean", "must-not clean"),
+    ("snippet_f1", "snippet F1"),
+    ("fully_clean", "fully clean"),
+    ("title_exact", "title exact"),
+    ("title_contained", "title contained"),
+    ("date_acc", "date acc"),
+    ("author_source_hit", "author/source hit"),
+    ("empty", "empty"),
 ]
 
 
@@ -231,8 +273,9 @@ def page_report(name: str, golds: list[dict[str, Any]], preds: dict[str, Any]) -
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
-    ap.add_argument("--only", action="append", choices=EXTRACTORS,
-                    help="run only this extractor (repeatable)")
+    ap.add_argument(
+        "--only", action="append", choices=EXTRACTORS, help="run only this extractor (repeatable)"
+    )
     ap.add_argument("--json", type=Path, help="write the figures to this JSON file")
     ap.add_argument("--pages", action="store_true", help="also print per-page scores")
     ap.add_argument("--worker", choices=EXTRACTORS, help=argparse.SUPPRESS)
@@ -252,8 +295,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         raw = run_extractor(name, args.bench)
         scores = [score_page(g, Prediction(**raw["predictions"][g["id"]])) for g in golds]
-        timing = {"seconds": raw["seconds"], "pages_per_s": raw["pages"] / raw["seconds"],
-                  "mb_per_s": raw["mb"] / raw["seconds"]}
+        timing = {
+            "seconds": raw["seconds"],
+            "pages_per_s": raw["pages"] / raw["seconds"],
+            "mb_per_s": raw["mb"] / raw["seconds"],
+        }
         figures = aggregate_groups(scores)
         for fig in figures.values():
             for key, needed in _FIELD_OF.items():
@@ -265,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
             print(page_report(name, golds, raw["predictions"]))
     print(markdown(results))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+        args.json.write_text(
+            json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return 0
 
 

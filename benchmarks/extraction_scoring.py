@@ -101,8 +101,8 @@ def nz(text: str | None) -> str:
 def bag_prf(gold: str, pred: str, n: int = 1) -> tuple[float, float, float]:
     """Rule 3: multiset P/R/F1 of character n-grams of ``nz(gold)`` vs ``nz(pred)``."""
     g, p = nz(gold), nz(pred)
-    gc = Counter(g[i:i + n] for i in range(len(g) - n + 1))
-    pc = Counter(p[i:i + n] for i in range(len(p) - n + 1))
+    gc = Counter(g[i : i + n] for i in range(len(g) - n + 1))
+    pc = Counter(p[i : i + n] for i in range(len(p) - n + 1))
     if not gc or not pc:
         return 0.0, 0.0, 0.0
     overlap = sum((gc & pc).values())
@@ -219,8 +219,11 @@ def aggregate(scores: list[PageScore]) -> dict[str, Any]:
     """Bench figures over ``scores``: macro body P/R/F1, snippet rates, title, date, author."""
     full = [s for s in scores if s.body_f1 is not None]
     snip = [s for s in scores if s.fully_clean is not None]
-    out: dict[str, Any] = {"pages": len(scores), "full_text_pages": len(full),
-                           "snippet_pages": len(snip)}
+    out: dict[str, Any] = {
+        "pages": len(scores),
+        "full_text_pages": len(full),
+        "snippet_pages": len(snip),
+    }
     out["body_p"] = _mean(s.body_p for s in full if s.body_p is not None)
     out["body_r"] = _mean(s.body_r for s in full if s.body_r is not None)
     out["body_f1"] = _mean(s.body_f1 for s in full if s.body_f1 is not None)
@@ -239,13 +242,16 @@ def aggregate(scores: list[PageScore]) -> dict[str, Any]:
     rec = tp / (tp + fn) if tp + fn else 0.0
     out["snippet_f1"] = 2 * prec * rec / (prec + rec) if prec + rec else (None if not snip else 0.0)
     out["fully_clean"] = _mean(1.0 if s.fully_clean else 0.0 for s in snip)
-    out["title_exact"] = _mean(1.0 if s.title_exact else 0.0 for s in scores
-                               if s.title_exact is not None)
-    out["title_contained"] = _mean(1.0 if s.title_contained else 0.0 for s in scores
-                                   if s.title_contained is not None)
+    out["title_exact"] = _mean(
+        1.0 if s.title_exact else 0.0 for s in scores if s.title_exact is not None
+    )
+    out["title_contained"] = _mean(
+        1.0 if s.title_contained else 0.0 for s in scores if s.title_contained is not None
+    )
     out["date_acc"] = _mean(1.0 if s.date_ok else 0.0 for s in scores if s.date_ok is not None)
-    out["author_source_hit"] = _mean(1.0 if s.author_hit else 0.0 for s in scores
-                                     if s.author_hit is not None)
+    out["author_source_hit"] = _mean(
+        1.0 if s.author_hit else 0.0 for s in scores if s.author_hit is not None
+    )
     out["empty"] = sum(1 for s in scores if s.empty)
     return out
 

@@ -45,6 +45,7 @@ def export_cmd(
         junheng export texts --out texts/
     """
     with working(f"exporting {kind}"):
-        result = export(kind, out, db=db, unit=unit, settings=settings_of(ctx),
-                        **filters_of(kwargs))
+        result = export(
+            kind, out, db=db, unit=unit, settings=settings_of(ctx), **filters_of(kwargs)
+        )
     click.echo(f"{result.rows} {'documents' if kind == 'texts' else 'rows'} → {result.path}")

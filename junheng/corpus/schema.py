@@ -141,13 +141,29 @@ def m005_vectors_models_labels(db: Database) -> None:
     db["vectors"].create_index(["model"])
     # trained classifiers: a versioned artefact with its training summary and scores
     db["models"].create(
-        {"id": int, "kind": str, "name": str, "version": str, "path": str, "sha256": str,
-         "created_at": str, "summary": str, "scores": str, "active": int},
+        {
+            "id": int,
+            "kind": str,
+            "name": str,
+            "version": str,
+            "path": str,
+            "sha256": str,
+            "created_at": str,
+            "summary": str,
+            "scores": str,
+            "active": int,
+        },
         pk="id",
     )
     # labels a researcher gave (junheng label), keyed by sentence text so they survive re-analysis
     db["labels"].create(
-        {"content_hash": str, "text": str, "strategies": str, "instrument": str, "source": str,
-         "created_at": str},
+        {
+            "content_hash": str,
+            "text": str,
+            "strategies": str,
+            "instrument": str,
+            "source": str,
+            "created_at": str,
+        },
         pk="content_hash",
     )

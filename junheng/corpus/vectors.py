@@ -54,9 +54,13 @@ def ensure_vectors(
     for k in range(0, len(keys), 900):
         part = keys[k : k + 900]
         marks = ",".join("?" for _ in part)
-        have.update(r["content_hash"] for r in corpus.query(
-            f"select content_hash from vectors where model = ? and content_hash in ({marks})",
-            (model, *part)))
+        have.update(
+            r["content_hash"]
+            for r in corpus.query(
+                f"select content_hash from vectors where model = ? and content_hash in ({marks})",
+                (model, *part),
+            )
+        )
     missing = [h for h in keys if h not in have]
     done = 0
     for k in range(0, len(missing), batch):
@@ -99,4 +103,3 @@ def counted_sentences(corpus: Corpus) -> list[dict]:
         f"select s.id, s.text from sentences s join documents d on d.id = s.document_id"
         f" where {COUNTED} order by s.id"
     )
-

@@ -22,16 +22,27 @@ def test_cell_counts_equal_their_evidence(sample_db, settings, pipeline):
                 if not cell.sentences:
                     continue
                 region = pipeline.gazetteer.by_adcode[row.adcode]
-                items = api.evidence(strategy=sid, region=region.name, by=by, db=sample_db,
-                                     settings=settings, pipeline=pipeline)
+                items = api.evidence(
+                    strategy=sid,
+                    region=region.name,
+                    by=by,
+                    db=sample_db,
+                    settings=settings,
+                    pipeline=pipeline,
+                )
                 assert len(items) == cell.sentences, (by, row.label, sid)
                 checked += 1
         assert checked > 10
 
 
 def test_evidence_marks_measures_and_links_sources(sample_db, settings, pipeline):
-    items = api.evidence(strategy="teacher_allocation", region="新田县", db=sample_db,
-                         settings=settings, pipeline=pipeline)
+    items = api.evidence(
+        strategy="teacher_allocation",
+        region="新田县",
+        db=sample_db,
+        settings=settings,
+        pipeline=pipeline,
+    )
     assert items and all(e.region == "新田县" for e in items)
     assert any("【县管校聘】" in e.highlighted() for e in items)
     assert all(e.location and e.location.endswith(".txt") for e in items)
@@ -42,9 +53,14 @@ def test_filters(sample_db, settings, pipeline):
     assert {r.province for r in hunan.rows} == {"湖南省"}
     recent = api.compare(db=sample_db, settings=settings, pipeline=pipeline, years="2022-2023")
     assert {r.label for r in recent.rows} >= {"华阴市", "新田县"} and "成都市" not in {
-        r.label for r in recent.rows}
-    two = api.compare(db=sample_db, settings=settings, pipeline=pipeline,
-                      strategies="double_reduction,teacher_allocation")
+        r.label for r in recent.rows
+    }
+    two = api.compare(
+        db=sample_db,
+        settings=settings,
+        pipeline=pipeline,
+        strategies="double_reduction,teacher_allocation",
+    )
     assert two.strategies == ("teacher_allocation", "double_reduction")
     empty = api.compare(db=sample_db, settings=settings, pipeline=pipeline, years="1990-1991")
     assert empty.rows == () and "no sentences match" in empty.notes[0]
@@ -67,7 +83,9 @@ def test_xlsx_holds_the_csv_numbers(sample_db, settings, pipeline, tmp_path):
     from junheng.cli import cli
 
     out = tmp_path / "t.xlsx"
-    result = CliRunner().invoke(cli, ["compare", "--format", "xlsx", "--out", str(out), "--db", sample_db])
+    result = CliRunner().invoke(
+        cli, ["compare", "--format", "xlsx", "--out", str(out), "--db", sample_db]
+    )
     assert result.exit_code == 0, result.output
     table = api.compare(db=sample_db, settings=settings, pipeline=pipeline)
     rows = list(csv.DictReader(io.StringIO(comparison_csv(table, load_taxonomy()))))
@@ -87,7 +105,10 @@ def test_xlsx_holds_the_csv_numbers(sample_db, settings, pipeline, tmp_path):
 def test_matrix_and_trend(sample_db, settings, pipeline, tmp_path):
     m = api.matrix(db=sample_db, settings=settings, pipeline=pipeline)
     assert m.rows[0] == "mandate" and m.cols[0] == "governance_accountability"
-    assert m.total == sum(m.counts.values()) and abs(sum(m.share(r, c) for r in m.rows for c in m.cols) - 1) < 1e-9
+    assert (
+        m.total == sum(m.counts.values())
+        and abs(sum(m.share(r, c) for r in m.rows for c in m.cols) - 1) < 1e-9
+    )
     t = api.trend(db=sample_db, settings=settings, pipeline=pipeline, strategy="double_reduction")
     assert [p.period for p in t.points] == ["2018", "2022", "2023"]
     assert all(0 <= p.share <= 1 for p in t.points)
@@ -134,12 +155,20 @@ def test_cli_tables_never_traceback_on_empty_filters(sample_db):
     from junheng.cli import cli
 
     runner = CliRunner()
-    for args in (["compare", "--years", "1990"], ["matrix", "--years", "1990"],
-                 ["trend", "--years", "1990"], ["evidence", "--strategy", "double_reduction",
-                                                 "--region", "新田县", "--years", "1990"],
-                 ["measures", "--timeline", "无此举措"], ["compare", "--format", "json", "--region", "新田县"]):
+    for args in (
+        ["compare", "--years", "1990"],
+        ["matrix", "--years", "1990"],
+        ["trend", "--years", "1990"],
+        ["evidence", "--strategy", "double_reduction", "--region", "新田县", "--years", "1990"],
+        ["measures", "--timeline", "无此举措"],
+        ["compare", "--format", "json", "--region", "新田县"],
+    ):
         result = runner.invoke(cli, [*args, "--db", sample_db])
         assert result.exit_code == 0, (args, result.output)
         assert "Traceback" not in result.output
-    data = json.loads(runner.invoke(cli, ["compare", "--format", "json", "--region", "新田县", "--db", sample_db]).stdout)
+    data = json.loads(
+        runner.invoke(
+            cli, ["compare", "--format", "json", "--region", "新田县", "--db", sample_db]
+        ).stdout
+    )
     assert [r["region"] for r in data["rows"]] == ["新田县"]

@@ -9,12 +9,18 @@ from junheng.crawler.extract import extract_article
 from junheng.crawler.extract.dates import find_dates, first_date
 from junheng.errors import ExtractionError
 
-P1 = ("为深入推进义务教育优质均衡发展，4月17日上午，XX县教育局召开全县义务教育优质均衡发展推进会，"
-      "全县各中小学校长、教育局机关各股室负责人参加会议。")
-P2 = ("会议指出，要坚持问题导向，聚焦师资配置、学校建设、课后服务等薄弱环节，"
-      "持续推进县域内校长教师交流轮岗，扩大优质教育资源覆盖面，办好人民满意的教育。")
-P3 = ("会议要求，各学校要对照评估指标逐项查漏补缺，建立问题清单、责任清单和整改清单，"
-      "确保2023年顺利通过国家义务教育优质均衡发展督导评估认定。")
+P1 = (
+    "为深入推进义务教育优质均衡发展，4月17日上午，XX县教育局召开全县义务教育优质均衡发展推进会，"
+    "全县各中小学校长、教育局机关各股室负责人参加会议。"
+)
+P2 = (
+    "会议指出，要坚持问题导向，聚焦师资配置、学校建设、课后服务等薄弱环节，"
+    "持续推进县域内校长教师交流轮岗，扩大优质教育资源覆盖面，办好人民满意的教育。"
+)
+P3 = (
+    "会议要求，各学校要对照评估指标逐项查漏补缺，建立问题清单、责任清单和整改清单，"
+    "确保2023年顺利通过国家义务教育优质均衡发展督导评估认定。"
+)
 
 GOV_TRS = f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8">
@@ -111,8 +117,20 @@ def test_gov_trs_page() -> None:
     lines = a.body.split("\n")
     assert lines[0] == P1 and lines[1] == P2 and lines[2] == P3
     assert "附件：XX县义务教育优质均衡发展实施方案.docx" in lines
-    for chrome in ("打印本页", "关闭窗口", "ICP", "公网安备", "上一篇", "下一篇", "字号",
-                   "浏览次数", "责任编辑", "当前位置", "发布时间", "网站标识码"):
+    for chrome in (
+        "打印本页",
+        "关闭窗口",
+        "ICP",
+        "公网安备",
+        "上一篇",
+        "下一篇",
+        "字号",
+        "浏览次数",
+        "责任编辑",
+        "当前位置",
+        "发布时间",
+        "网站标识码",
+    ):
         assert chrome not in a.body, chrome
 
 
@@ -155,50 +173,62 @@ def test_gbk_page_decodes_and_extracts() -> None:
 
 
 def test_paragraph_whitespace_is_collapsed() -> None:
-    html = (f"<html><body><h1>标题一二三四</h1><div><p>  第一段\n  {P1}  </p>"
-            f"<p>{P2}<br>{P3}</p></div></body></html>")
+    html = (
+        f"<html><body><h1>标题一二三四</h1><div><p>  第一段\n  {P1}  </p>"
+        f"<p>{P2}<br>{P3}</p></div></body></html>"
+    )
     a = extract_article(html)
     assert a.body.split("\n") == [f"第一段 {P1}", P2, P3]
 
 
-@pytest.mark.parametrize("html", [
-    "",
-    "   \n ",
-    "这只是一段纯文本，没有任何标签。",
-    "<html><body></body></html>",
-    "<html><body><ul><li><a href='/'>首页</a></li><li><a href='/a'>新闻</a></li>"
-    "<li><a href='/b'>公告</a></li></ul></body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "这只是一段纯文本，没有任何标签。",
+        "<html><body></body></html>",
+        "<html><body><ul><li><a href='/'>首页</a></li><li><a href='/a'>新闻</a></li>"
+        "<li><a href='/b'>公告</a></li></ul></body></html>",
+    ],
+)
 def test_pages_without_article_raise(html: str) -> None:
     with pytest.raises(ExtractionError):
         extract_article(html)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("发布时间：2023-04-17 10:30", "2023-04-17"),
-    ("2023/4/17", "2023-04-17"),
-    ("2023年4月7日", "2023-04-07"),
-    ("2023.04.17", "2023-04-17"),
-    ("二〇二三年四月十七日", "2023-04-17"),
-    ("二〇二三年十二月三十一日", "2023-12-31"),
-    ("7/5/2005 9:23:57 PM", "2005-07-05"),
-    ("Dec 28 Sat 2013 00:28", "2013-12-28"),
-    ("2023-13-45", None),
-    ("电话 2023-0417", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发布时间：2023-04-17 10:30", "2023-04-17"),
+        ("2023/4/17", "2023-04-17"),
+        ("2023年4月7日", "2023-04-07"),
+        ("2023.04.17", "2023-04-17"),
+        ("二〇二三年四月十七日", "2023-04-17"),
+        ("二〇二三年十二月三十一日", "2023-12-31"),
+        ("7/5/2005 9:23:57 PM", "2005-07-05"),
+        ("Dec 28 Sat 2013 00:28", "2013-12-28"),
+        ("2023-13-45", None),
+        ("电话 2023-0417", None),
+    ],
+)
 def test_date_formats(text: str, expected: str | None) -> None:
     assert first_date(text) == expected
 
 
 def test_find_dates_in_order() -> None:
     assert [d for _, d in find_dates("2022年1月27日印发，2022-01-28公开")] == [
-        "2022-01-27", "2022-01-28"]
+        "2022-01-27",
+        "2022-01-28",
+    ]
 
 
 def test_labelled_chinese_numeral_date_on_page() -> None:
-    html = (f"<html><body><h1>关于做好义务教育招生工作的通知</h1>"
-            f"<p>发布日期：二〇二三年四月十七日 来源：县教育局</p>"
-            f"<div><p>{P1}</p><p>{P2}</p></div></body></html>")
+    html = (
+        f"<html><body><h1>关于做好义务教育招生工作的通知</h1>"
+        f"<p>发布日期：二〇二三年四月十七日 来源：县教育局</p>"
+        f"<div><p>{P1}</p><p>{P2}</p></div></body></html>"
+    )
     a = extract_article(html)
     assert a.title == "关于做好义务教育招生工作的通知"
     assert a.published == "2023-04-17"
@@ -229,8 +259,9 @@ def test_site_name_title_and_layout_tables_without_classes() -> None:
 
 
 def test_data_table_rows_and_notice_lines_are_kept() -> None:
-    side = "".join(f"<li><a href='/n{i}'>XX县第{i}中学召开家长会暨安全教育专题会议</a></li>"
-                   for i in range(8))
+    side = "".join(
+        f"<li><a href='/n{i}'>XX县第{i}中学召开家长会暨安全教育专题会议</a></li>" for i in range(8)
+    )
     html = f"""<html><head><title>关于2023年秋季学校划片招生的公告_XX区教育局</title></head><body>
 <div><ul>{side}</ul></div><div>
 <h2>关于2023年秋季学校划片招生的公告</h2><p>2023-07-01 来源：XX区教育局 【打印】</p>
@@ -245,24 +276,34 @@ def test_data_table_rows_and_notice_lines_are_kept() -> None:
     assert (a.published, a.source) == ("2023-07-01", "XX区教育局")
     assert a.body.split("\n") == [
         "根据有关规定，现将我区2023年秋季义务教育阶段学校划片招生范围公告如下：",
-        "学校名称 招生范围 计划班数", "第一小学 人民路以东 6", "实验中学 全区 10",
+        "学校名称 招生范围 计划班数",
+        "第一小学 人民路以东 6",
+        "实验中学 全区 10",
         "注册时间为8月20日至8月25日。监督举报电话：028-12345678",
-        "特此公告。", "XX区教育局", "2023年7月1日"]
+        "特此公告。",
+        "XX区教育局",
+        "2023年7月1日",
+    ]
 
 
 def test_mobile_copy_of_the_text_is_not_repeated() -> None:
     text = f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>"
     nav = "".join(f"<li><a href='/{i}'>栏目{i}</a></li>" for i in range(30))
-    html = (f"<html><body><h1>重复正文的页面标题</h1><div>{text}</div><ul>{nav}</ul>"
-            f"<div class='m-article'>{text}</div></body></html>")
+    html = (
+        f"<html><body><h1>重复正文的页面标题</h1><div>{text}</div><ul>{nav}</ul>"
+        f"<div class='m-article'>{text}</div></body></html>"
+    )
     assert extract_article(html).body == "\n".join([P1, P2, P3])
 
 
 def test_verse_without_punctuation_falls_back_to_short_lines() -> None:
-    verse = "".join(f"<div>{line}</div>" for line in
-                    ("春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少"))
-    html = ("<html><body><ul><li><a href='/'>首页</a></li><li><a href='/a'>诗词</a></li></ul>"
-            f"<h3>春晓</h3><div class='poem'>{verse}</div></body></html>")
+    verse = "".join(
+        f"<div>{line}</div>" for line in ("春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少")
+    )
+    html = (
+        "<html><body><ul><li><a href='/'>首页</a></li><li><a href='/a'>诗词</a></li></ul>"
+        f"<h3>春晓</h3><div class='poem'>{verse}</div></body></html>"
+    )
     a = extract_article(html)
     assert a.title == "春晓"
     assert a.body.split("\n") == ["春眠不觉晓", "处处闻啼鸟", "夜来风雨声", "花落知多少"]

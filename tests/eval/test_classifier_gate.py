@@ -9,7 +9,9 @@ import pytest
 from tests.conftest import SHARED
 
 GOLD = SHARED / "dev" / "seeds_gold.jsonl"
-BASELINE = json.loads((Path(__file__).parent / "baseline_classifier.json").read_text(encoding="utf-8"))
+BASELINE = json.loads(
+    (Path(__file__).parent / "baseline_classifier.json").read_text(encoding="utf-8")
+)
 EPSILON = 0.005
 
 
@@ -31,8 +33,10 @@ def evaluation(pipeline):
 
 @pytest.mark.parametrize("metric", sorted(BASELINE["floors"]))
 def test_floor(evaluation, metric):
-    value = {"micro_f1": evaluation.model.micro["f1"], "macro_f1": evaluation.model.macro_f1,
-             "instrument_accuracy": evaluation.instrument_accuracy,
-             "macro_gain_over_lexicon": evaluation.model.macro_f1 - evaluation.baseline.macro_f1,
-             }[metric]
+    value = {
+        "micro_f1": evaluation.model.micro["f1"],
+        "macro_f1": evaluation.model.macro_f1,
+        "instrument_accuracy": evaluation.instrument_accuracy,
+        "macro_gain_over_lexicon": evaluation.model.macro_f1 - evaluation.baseline.macro_f1,
+    }[metric]
     assert value >= BASELINE["floors"][metric] - EPSILON, f"{metric}: {value}"

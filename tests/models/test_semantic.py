@@ -33,11 +33,21 @@ def test_semantic_and_hybrid_search_with_tfidf(db, settings, tmp_path):
 
 def test_vectors_of_another_width_are_refused(db):
     with Corpus.open(db, create=False) as corpus:
-        vectors.ensure_vectors(corpus, ["新田县推进县管校聘"], model="m1", dim=3,
-                               encode=lambda t: __import__("numpy").ones((len(t), 3)))
+        vectors.ensure_vectors(
+            corpus,
+            ["新田县推进县管校聘"],
+            model="m1",
+            dim=3,
+            encode=lambda t: __import__("numpy").ones((len(t), 3)),
+        )
         with pytest.raises(ConfigError, match="3-dimensional"):
-            vectors.ensure_vectors(corpus, ["另一句"], model="m1", dim=4,
-                                   encode=lambda t: __import__("numpy").ones((len(t), 4)))
+            vectors.ensure_vectors(
+                corpus,
+                ["另一句"],
+                model="m1",
+                dim=4,
+                encode=lambda t: __import__("numpy").ones((len(t), 4)),
+            )
 
 
 def test_embedder_errors(settings, tmp_path):

@@ -14,14 +14,44 @@ from junheng.models.evaluate import cross_validate, score
 from junheng.models.features import CueProfiles
 
 ROWS = [
-    {"doc": "a", "text": "全县推行县管校聘改革,交流轮岗教师300人次。", "strategies": ["teacher_allocation"], "instrument": "system_changing"},
-    {"doc": "a", "text": "举办全县教师全员培训,培训教师1200人次。", "strategies": ["teacher_support_development"], "instrument": "capacity_building"},
+    {
+        "doc": "a",
+        "text": "全县推行县管校聘改革,交流轮岗教师300人次。",
+        "strategies": ["teacher_allocation"],
+        "instrument": "system_changing",
+    },
+    {
+        "doc": "a",
+        "text": "举办全县教师全员培训,培训教师1200人次。",
+        "strategies": ["teacher_support_development"],
+        "instrument": "capacity_building",
+    },
     {"doc": "a", "text": "会议强调要提高认识,统一思想。", "strategies": [], "instrument": None},
-    {"doc": "b", "text": "深化集团化办学,组建教育集团8个。", "strategies": ["school_collaboration"], "instrument": "system_changing"},
-    {"doc": "b", "text": "落实双减政策,课后服务覆盖全部学校。", "strategies": ["double_reduction"], "instrument": "mandate"},
+    {
+        "doc": "b",
+        "text": "深化集团化办学,组建教育集团8个。",
+        "strategies": ["school_collaboration"],
+        "instrument": "system_changing",
+    },
+    {
+        "doc": "b",
+        "text": "落实双减政策,课后服务覆盖全部学校。",
+        "strategies": ["double_reduction"],
+        "instrument": "mandate",
+    },
     {"doc": "b", "text": "教育是民族振兴的基石。", "strategies": [], "instrument": None},
-    {"doc": "c", "text": "新建改扩建学校12所,新增学位5000个,消除大班额。", "strategies": ["layout_and_capacity"], "instrument": "capacity_building"},
-    {"doc": "c", "text": "为家庭经济困难学生发放生活补助,落实营养改善计划。", "strategies": ["access_and_aid"], "instrument": "inducement"},
+    {
+        "doc": "c",
+        "text": "新建改扩建学校12所,新增学位5000个,消除大班额。",
+        "strategies": ["layout_and_capacity"],
+        "instrument": "capacity_building",
+    },
+    {
+        "doc": "c",
+        "text": "为家庭经济困难学生发放生活补助,落实营养改善计划。",
+        "strategies": ["access_and_aid"],
+        "instrument": "inducement",
+    },
 ]
 
 
@@ -32,8 +62,10 @@ def examples(pipeline):
 
 def models(pipeline, embed=None):
     profiles = CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut)
-    return (train_mod.StrategyModel(pipeline.taxonomy, profiles, pipeline.segmenter.cut, embed),
-            train_mod.InstrumentModel(pipeline.taxonomy, pipeline.segmenter.cut))
+    return (
+        train_mod.StrategyModel(pipeline.taxonomy, profiles, pipeline.segmenter.cut, embed),
+        train_mod.InstrumentModel(pipeline.taxonomy, pipeline.segmenter.cut),
+    )
 
 
 def test_examples_carry_lexicon_evidence(examples):
@@ -56,7 +88,9 @@ def test_fit_predict_save_load(pipeline, examples, tmp_path):
     artefact = train_mod.save((strategy, instrument), tmp_path)
     assert artefact.version == artefact.sha256[:12] and artefact.summary["examples"] > 300
     profiles = CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut)
-    s2, i2 = train_mod.load(artefact.path, pipeline.taxonomy, profiles, pipeline.segmenter.cut, None)
+    s2, i2 = train_mod.load(
+        artefact.path, pipeline.taxonomy, profiles, pipeline.segmenter.cut, None
+    )
     assert np.allclose(s2.predict_proba(texts, lex), probs)
     assert i2.predict(texts, ["system_changing", None])[0] in pipeline.taxonomy.instrument_ids
 
@@ -114,7 +148,9 @@ def test_train_classify_label_cli(sample_db, tmp_path, monkeypatch):
     from junheng.corpus.store import Corpus
 
     with Corpus.open(db, create=False) as corpus:
-        methods = {r["method"] for r in corpus.query("select distinct method from sentence_strategies")}
+        methods = {
+            r["method"] for r in corpus.query("select distinct method from sentence_strategies")
+        }
         assert all(m.startswith("strategy.v1@") for m in methods)
         assert corpus.query("select count(*) n from models where active = 1")[0]["n"] == 1
     result = runner.invoke(cli, ["label", "-n", "3", "--db", db], input="5c\n0\nq\n")
@@ -123,6 +159,8 @@ def test_train_classify_label_cli(sample_db, tmp_path, monkeypatch):
     with Corpus.open(db, create=False) as corpus:
         labels = corpus.query("select strategies from labels")
     assert sorted(json.loads(labels[0]["strategies"]) + json.loads(labels[1]["strategies"])) == [
-        "quality_teaching", "teacher_allocation"]
+        "quality_teaching",
+        "teacher_allocation",
+    ]
     result = runner.invoke(cli, ["train", "--db", db])
     assert "user 2" in result.stdout

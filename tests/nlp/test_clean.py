@@ -46,8 +46,10 @@ def test_spam_word_inserted_every_few_characters(pipeline):
 
 
 def test_unknown_insert_found_by_broken_words(pipeline):
-    text = ("全县琪琪义务教育琪琪学校全部达琪琪标,城乡教琪琪师交流轮岗制度全面落琪琪实,"
-            "学校标准琪琪化建设稳步推进。")
+    text = (
+        "全县琪琪义务教育琪琪学校全部达琪琪标,城乡教琪琪师交流轮岗制度全面落琪琪实,"
+        "学校标准琪琪化建设稳步推进。"
+    )
     doc = analyse_text(pipeline, text)
     assert {t for t, _ in removed(doc)} == {"琪琪"}
     assert "琪琪" not in doc.cleaned_text()
@@ -69,7 +71,9 @@ def test_gambling_header_line_is_boilerplate(pipeline):
 def test_emoji_and_pinyin_pushed_into_words(pipeline):
     text = "全面落实双😀减政策,推进集团化办xue学,县管校聘🔥改革成效明显。"
     doc = analyse_text(pipeline, text)
-    assert sorted(removed(doc)) == sorted([("😀", "emoji"), ("xue", "latin-in-word"), ("🔥", "emoji")])
+    assert sorted(removed(doc)) == sorted(
+        [("😀", "emoji"), ("xue", "latin-in-word"), ("🔥", "emoji")]
+    )
     assert doc.cleaned_text() == "全面落实双减政策,推进集团化办学,县管校聘改革成效明显。"
     terms = {m.canonical for s in doc.sentences for m in s.measures}
     assert {"双减", "集团化办学", "县管校聘"} <= terms
@@ -104,8 +108,13 @@ def test_traditional_text_with_pinyin_glosses(pipeline):
 
 
 def test_unknown_insert_cut_into_single_characters(pipeline):
-    text = ("全县奥玥义务教育学校全部达奥玥标,城乡教奥玥师交流轮岗制度全面落奥玥实,"
-            "学校标准奥玥化建设稳步推进。")
+    text = (
+        "全县奥玥义务教育学校全部达奥玥标,城乡教奥玥师交流轮岗制度全面落奥玥实,"
+        "学校标准奥玥化建设稳步推进。"
+    )
     doc = analyse_text(pipeline, text)
     assert {t for t, _ in removed(doc)} == {"奥玥"}
-    assert doc.cleaned_text() == "全县义务教育学校全部达标,城乡教师交流轮岗制度全面落实,学校标准化建设稳步推进。"
+    assert (
+        doc.cleaned_text()
+        == "全县义务教育学校全部达标,城乡教师交流轮岗制度全面落实,学校标准化建设稳步推进。"
+    )

@@ -52,7 +52,7 @@ def extract_article(html: str, *, url: str | None = None) -> Article:
         raise ExtractionError("no article text found on the page")
     site = head.first(R.SITE_META_NAMES)
     # credits often sit right below the text, where the body was cut
-    below = lines[kept[-1].index + 1:kept[-1].index + 5]
+    below = lines[kept[-1].index + 1 : kept[-1].index + 5]
     tail = [*kept[-3:], *below]
     published, date_note = D.find_date(header, kept, lines, head.meta, html, url)
     source = C.find_source(header, tail, head.meta, title)
@@ -86,8 +86,8 @@ def _split_header(
     if t_last is not None and start <= t_last < min(end, start + 8):
         start = t_last + 1  # the block opened with the headline (and chrome above it)
     lo = t_last + 1 if t_last is not None and t_last < start else max(0, start - 6)
-    header = lines[max(lo, start - _HEADER_SPAN):start]
-    content = lines[start:end + 1]
+    header = lines[max(lo, start - _HEADER_SPAN) : start]
+    content = lines[start : end + 1]
     lead = 0  # metadata lines (and short chrome above them) opening the block
     for i, line in enumerate(content[:4]):
         if M.is_meta_line(line):
@@ -96,6 +96,9 @@ def _split_header(
             break
     header += content[:lead]
     if t_first is not None:
-        header += [ln for ln in lines[max(0, t_first - _HEADER_SPAN):t_first]
-                   if M.is_meta_line(ln) and R.META_LABEL.search(ln.text)]
+        header += [
+            ln
+            for ln in lines[max(0, t_first - _HEADER_SPAN) : t_first]
+            if M.is_meta_line(ln) and R.META_LABEL.search(ln.text)
+        ]
     return header, content[lead:]

@@ -48,8 +48,12 @@ def _benign(line: Line) -> bool:
     if R.ATTACHMENT.search(line.text) and line.chars <= 80:
         return True
     tag = tag_of(line.owner)
-    return ((line.chars <= 40 or tag == "tr") and line.link_chars <= 0.7 * line.chars
-            and not is_chrome(line) and tag not in _BENIGN_TAGS)
+    return (
+        (line.chars <= 40 or tag == "tr")
+        and line.link_chars <= 0.7 * line.chars
+        and not is_chrome(line)
+        and tag not in _BENIGN_TAGS
+    )
 
 
 def _depth(el: etree._Element | None) -> int:
@@ -128,8 +132,11 @@ def _best_run(items: _Items) -> tuple[etree._Element, float, int, int] | None:
             if run_sum <= 0:
                 continue
             # on a tie the outermost element wins: same lines, more room to widen the run
-            if best is None or run_sum > best[1] + 1e-9 or (
-                    run_sum > best[1] - 1e-9 and _depth(el) < _depth(best[0])):
+            if (
+                best is None
+                or run_sum > best[1] + 1e-9
+                or (run_sum > best[1] - 1e-9 and _depth(el) < _depth(best[0]))
+            ):
                 best = (el, run_sum, run_start, i)
     return best
 
@@ -140,7 +147,7 @@ def _widen(items: _Items, el: etree._Element, run_sum: float, lo: int, hi: int) 
     for _ in range(_MAX_LEAD):
         if lo > 0 and values[lo - 1][3]:
             lo -= 1
-    chosen = values[lo:hi + 1]
+    chosen = values[lo : hi + 1]
     first, last = min(item[1] for item in chosen), max(item[2] for item in chosen)
     budget = 0.5 * run_sum
     for _ in range(_MAX_UP):

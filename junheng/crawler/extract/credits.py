@@ -28,8 +28,12 @@ def _names(text: str) -> str | None:
             continue
         token = R.BYLINE_TAIL.sub("", token)
         size_ok = 2 <= len(token) <= (5 if R.CJK.search(token) else 30)
-        if size_ok and token not in R.NOT_PERSON and not R.NOT_A_NAME.search(token) \
-                and not R.ORGANISATION.search(token):
+        if (
+            size_ok
+            and token not in R.NOT_PERSON
+            and not R.NOT_A_NAME.search(token)
+            and not R.ORGANISATION.search(token)
+        ):
             out.append(token)
     return " ".join(out) or None
 
@@ -67,8 +71,12 @@ def _source_beside_date(header: list[Line]) -> str | None:
         for j in (i - 1, i + 1):
             if 0 <= j < len(header):
                 token = header[j].text.strip()
-                if 2 <= len(token) <= 12 and not R.SOURCE_SPLIT.search(token) \
-                        and not R.NOT_SOURCE.match(token) and not R.META_LABEL.search(token):
+                if (
+                    2 <= len(token) <= 12
+                    and not R.SOURCE_SPLIT.search(token)
+                    and not R.NOT_SOURCE.match(token)
+                    and not R.META_LABEL.search(token)
+                ):
                     return clean_name(token, max_len=12)
     return None
 
@@ -83,7 +91,7 @@ def _unlabelled_source(line: Line, title: str | None) -> str | None:
     m = R.DATETIME.search(text)
     if not m:
         return None
-    before, after = text[:m.start()], text[m.end():]
+    before, after = text[: m.start()], text[m.end() :]
     before = R.LABELLED_FIELD.sub(" ", before)
     after = R.LABELLED_FIELD.sub(" ", after)
     for chunk, pick, most in ((after, 0, 3), (before, -1, 1)):
@@ -142,8 +150,11 @@ def _edge_spans(line: Line) -> list[str]:
     if line.chars <= 60:
         return [line.text]
     text = line.text
-    return [m.group(0) for m in R.PAREN_SPAN.finditer(text)
-            if m.start() < 40 or m.end() > len(text) - 40]
+    return [
+        m.group(0)
+        for m in R.PAREN_SPAN.finditer(text)
+        if m.start() < 40 or m.end() > len(text) - 40
+    ]
 
 
 def find_editor(lines: list[Line]) -> str | None:

@@ -7,8 +7,21 @@ from types import MappingProxyType
 from junheng.crawler.extract import resources as R
 from junheng.crawler.extract.dom import Line
 
-_DIGITS = MappingProxyType({"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                            "六": 6, "七": 7, "八": 8, "九": 9})
+_DIGITS = MappingProxyType(
+    {
+        "〇": 0,
+        "零": 0,
+        "一": 1,
+        "二": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
+)
 MIN_YEAR, MAX_YEAR = 1990, 2039
 
 
@@ -88,7 +101,7 @@ def url_date(url: str | None) -> str | None:
 def labelled_date(text: str) -> str | None:
     """The date right after a 发布时间/日期 label (two-digit years allowed there)."""
     for m in R.DATE_LABEL.finditer(text):
-        tail = text[m.end():m.end() + 40]
+        tail = text[m.end() : m.end() + 40]
         d = first_date(tail)
         if d:
             return d

@@ -38,8 +38,9 @@ def parse(html: str) -> etree._Element:
     html = _XML_DECL.sub("", html, count=1).replace("\x00", "")
     try:
         # a parser per call: lxml parsers must not be shared between threads
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
-                                      default_doctype=False)
+        parser = lxml.html.HTMLParser(
+            remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+        )
         root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unparsable HTML: {exc}") from None

@@ -121,13 +121,18 @@ def find_title(
         if line.link_density > 0.5 and common < 0.9 * len(c):
             continue
         rank = _HEADING_RANK.get(tag_of(line.owner), 0)
-        key = (common >= 0.95 * len(c), common, rank, line.index <= body_start,
-               -abs(body_start - line.index))
+        key = (
+            common >= 0.95 * len(c),
+            common,
+            rank,
+            line.index <= body_start,
+            -abs(body_start - line.index),
+        )
         if best is None or key > best:
             best, best_line = key, line
     if best_line is not None:
         last = _extend(lines, best_line, refs)
-        text = " ".join(ln.text for ln in lines[best_line.index:last + 1])
+        text = " ".join(ln.text for ln in lines[best_line.index : last + 1])
         # a <title> that is just the site name matches the logo, far above the headline
         site_only = compact(text) in refs and near is not None and near.index - last > 3
         if not (near and (best_line.index < near.index - _FAR or site_only)):
@@ -138,8 +143,11 @@ def find_title(
         title = strip_title(strip_site(ref))
         if title:
             return title, None, None, "title: <title>"
-    heads = [ln for ln in lines[:limit] if tag_of(ln.owner) in _HEADING_RANK
-             and 2 <= ln.chars <= 80 and ln.index <= body_start]
+    heads = [
+        ln
+        for ln in lines[:limit]
+        if tag_of(ln.owner) in _HEADING_RANK and 2 <= ln.chars <= 80 and ln.index <= body_start
+    ]
     if heads:
         line = max(heads, key=lambda ln: (ln.index >= body_start - 5, ln.index))
         return strip_title(line.text), line.index, line.index, "title: heading"
@@ -150,7 +158,7 @@ def _extend(lines: list[Line], first: Line, refs: list[str]) -> int:
     """Index of the last line of a headline split over lines (title + subtitle)."""
     text = compact(first.text)
     last = first.index
-    for line in lines[first.index + 1:first.index + 3]:
+    for line in lines[first.index + 1 : first.index + 3]:
         joined = text + compact(line.text)
         if line.chars < 2 or not any(joined in r for r in refs):
             break
@@ -165,8 +173,11 @@ def _line_before_meta(lines: list[Line], body_start: int) -> Line | None:
         if R.META_LABEL.search(lines[i].text) and dates.first_date(lines[i].text):
             for j in range(i - 1, max(lo, i - 3) - 1, -1):
                 prev = lines[j]
-                if 5 <= prev.chars <= 60 and prev.link_density < 0.5 \
-                        and not R.META_LABEL.search(prev.text):
+                if (
+                    5 <= prev.chars <= 60
+                    and prev.link_density < 0.5
+                    and not R.META_LABEL.search(prev.text)
+                ):
                     return prev
             return None
     return None
@@ -179,5 +190,8 @@ def is_meta_line(line: Line) -> bool:
     labels = len(R.META_LABEL.findall(line.text))
     if labels >= 2 or (labels and line.chars <= 50):
         return True
-    return line.chars <= 40 and dates.first_date(line.text) is not None \
+    return (
+        line.chars <= 40
+        and dates.first_date(line.text) is not None
         and len(R.CJK.findall(line.text)) <= 12
+    )

@@ -8,19 +8,79 @@ from types import MappingProxyType
 # ---------------------------------------------------------------- tags
 
 # Subtrees dropped before anything else (their tails are kept).
-DROP_TAGS = frozenset({
-    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
-    "select", "option", "textarea", "button", "input", "link", "meta", "map", "area", "audio",
-    "video", "source", "head", "dialog", "frame", "frameset", "datalist", "title",
-})
+DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "template",
+        "select",
+        "option",
+        "textarea",
+        "button",
+        "input",
+        "link",
+        "meta",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "source",
+        "head",
+        "dialog",
+        "frame",
+        "frameset",
+        "datalist",
+        "title",
+    }
+)
 # Elements that are chrome unless they hold most of the page text or the headline.
 CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 # Elements that do not break a line of text; every other element does.
-INLINE_TAGS = frozenset({
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font",
-    "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike",
-    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "nobr", "o:p",
-})
+INLINE_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+        "nobr",
+        "o:p",
+    }
+)
 
 # ---------------------------------------------------------------- class/id hints
 
@@ -28,20 +88,100 @@ INLINE_TAGS = frozenset({
 # boundaries (start, end, space, ``-``, ``_`` or a digit), so ``nav`` hits ``main-nav`` and
 # ``nav2`` but not ``canvas``.
 _CHROME_WORDS = (
-    "nav", "navbar", "navi", "navigation", "menu", "menus", "submenu", "topmenu", "footer",
-    "foot", "bottom", "sidebar", "side", "sidebox", "aside", "rightside", "leftside", "sider",
-    "comment", "comments", "commentbox", "cmt", "reply", "replies", "share", "sharebox",
-    "bdshare", "jiathis", "social", "related", "relate", "relatednews", "recommend", "recommends",
-    "rec", "recom", "hot", "hotnews", "hots", "rank", "ranking", "top10", "breadcrumb", "crumb",
-    "crumbs", "position", "location", "copyright", "banquan", "advert", "advertisement", "ad",
-    "ads", "adv", "gg", "guanggao", "banner", "login", "search", "toolbar", "tools", "tool",
-    "pager", "pagination", "prevnext", "pre-next", "pages", "paging", "tags", "tag", "keywords",
-    "qrcode", "erweima", "ewm", "weixin", "wechat", "subscribe", "follow", "popup", "modal",
-    "cookie", "fontsize", "zihao", "font-size", "more", "list-more", "friendlink", "links", "yqlj",
+    "nav",
+    "navbar",
+    "navi",
+    "navigation",
+    "menu",
+    "menus",
+    "submenu",
+    "topmenu",
+    "footer",
+    "foot",
+    "bottom",
+    "sidebar",
+    "side",
+    "sidebox",
+    "aside",
+    "rightside",
+    "leftside",
+    "sider",
+    "comment",
+    "comments",
+    "commentbox",
+    "cmt",
+    "reply",
+    "replies",
+    "share",
+    "sharebox",
+    "bdshare",
+    "jiathis",
+    "social",
+    "related",
+    "relate",
+    "relatednews",
+    "recommend",
+    "recommends",
+    "rec",
+    "recom",
+    "hot",
+    "hotnews",
+    "hots",
+    "rank",
+    "ranking",
+    "top10",
+    "breadcrumb",
+    "crumb",
+    "crumbs",
+    "position",
+    "location",
+    "copyright",
+    "banquan",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adv",
+    "gg",
+    "guanggao",
+    "banner",
+    "login",
+    "search",
+    "toolbar",
+    "tools",
+    "tool",
+    "pager",
+    "pagination",
+    "prevnext",
+    "pre-next",
+    "pages",
+    "paging",
+    "tags",
+    "tag",
+    "keywords",
+    "qrcode",
+    "erweima",
+    "ewm",
+    "weixin",
+    "wechat",
+    "subscribe",
+    "follow",
+    "popup",
+    "modal",
+    "cookie",
+    "fontsize",
+    "zihao",
+    "font-size",
+    "more",
+    "list-more",
+    "friendlink",
+    "links",
+    "yqlj",
     "bshare",
 )
 CHROME_CLASS = re.compile(
-    r"(?:^|[\s_\-\d])(?:" + "|".join(sorted(map(re.escape, _CHROME_WORDS), key=len, reverse=True))
+    r"(?:^|[\s_\-\d])(?:"
+    + "|".join(sorted(map(re.escape, _CHROME_WORDS), key=len, reverse=True))
     + r")(?=$|[\s_\-\d])"
 )
 # Class/id tokens of the article container: ``post-footer`` is chrome, ``main-nav-content`` not.
@@ -138,27 +278,71 @@ SITE_META_NAMES = ("og:site_name", "sitename", "site_name", "application-name")
 TITLE_META_NAMES = ("og:title", "twitter:title", "articletitle", "headline", "title")
 
 DATE_META_NAMES = (
-    "article:published_time", "og:article:published_time", "og:published_time", "pubdate",
-    "publishdate", "publish_date", "publish-date", "publishtime", "publish_time",
-    "og:release_date", "datepublished", "dc.date.issued", "dc.date", "dcterms.created",
-    "dcterms.issued", "prism.publicationdate", "citation_publication_date", "citation_date",
-    "apub:time", "og:time", "firstpublishedtime", "sailthru.date", "parsely-pub-date",
-    "article:published", "bytedance:published_time", "weibo:article:create_at", "release_date",
-    "maketime", "createdate", "created",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "publishtime",
+    "publish_time",
+    "og:release_date",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.issued",
+    "prism.publicationdate",
+    "citation_publication_date",
+    "citation_date",
+    "apub:time",
+    "og:time",
+    "firstpublishedtime",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article:published",
+    "bytedance:published_time",
+    "weibo:article:create_at",
+    "release_date",
+    "maketime",
+    "createdate",
+    "created",
 )
 WEAK_DATE_META_NAMES = (
-    "dateupdate", "datemodified", "article:modified_time", "og:updated_time", "lastmodified",
-    "last-modified", "dc.date.modified", "date", "effectivetime",
+    "dateupdate",
+    "datemodified",
+    "article:modified_time",
+    "og:updated_time",
+    "lastmodified",
+    "last-modified",
+    "dc.date.modified",
+    "date",
+    "effectivetime",
 )
 SCRIPT_DATE = re.compile(
     r"""["']?(?:datePublished|pubDate|pubdate|pubtime|pubTime|pub_time|publish_time|publishTime|"""
     r"""publishDate|publish_date|ptime|published_at|firstPublishTime)["']?\s*[:=]\s*["']"""
     r"""([^"'<>]{8,32})["']|data-(?:p|pub|publish)[-_]?time=["']([^"']{8,32})["']"""
 )
-SOURCE_META_NAMES = ("contentsource", "source", "og:source", "article:source", "dc.source",
-                     "citation_publisher", "apub:from")
-AUTHOR_META_NAMES = ("author", "article:author", "og:article:author", "dc.creator", "byl",
-                     "citation_authors", "citation_author")
+SOURCE_META_NAMES = (
+    "contentsource",
+    "source",
+    "og:source",
+    "article:source",
+    "dc.source",
+    "citation_publisher",
+    "apub:from",
+)
+AUTHOR_META_NAMES = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "byl",
+    "citation_authors",
+    "citation_author",
+)
 
 _NUM = r"(?:\d{1,2}|[〇零一二三四五六七八九十]{1,3})"
 DATE_PATTERNS = (
@@ -171,8 +355,14 @@ EN_DATE = re.compile(
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
     r"(?:,?\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?)?,?\s+((?:19|20)\d{2})\b"
 )
-EN_MONTHS = MappingProxyType({m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)})
+EN_MONTHS = MappingProxyType(
+    {
+        m: i
+        for i, m in enumerate(
+            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+        )
+    }
+)
 SHORT_YEAR_DATE = re.compile(r"\s*(\d{2})-(\d{1,2})-(\d{1,2})(?!\d)")
 COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 URL_DATE = re.compile(
@@ -185,7 +375,8 @@ DATETIME = re.compile(
 )
 DATE_LABEL = re.compile(
     r"(?:发布时间|发布日期|发表时间|发表日期|发文日期|成文日期|上传时间|更新时间|信息时间|"
-    r"录入时间|添加时间|时间|日期|发表于|发布于|Posted|Published|Date)\s*[:：]?", re.I
+    r"录入时间|添加时间|时间|日期|发表于|发布于|Posted|Published|Date)\s*[:：]?",
+    re.I,
 )
 
 _LABEL_END = (
@@ -200,7 +391,8 @@ SOURCE_LINE = re.compile(
 # in the headline area: ``来源CSDN``, ``石佳/中国青年报``
 SOURCE_BARE = re.compile(
     r"(?:^|[\s|｜])(?:来源|出处)\s*[:：]?\s*([A-Za-z\u4e00-\u9fa5][^\s:：|｜【\[（(]{1,20}?)"
-    + _LABEL_END + r"|^\s*[\u4e00-\u9fa5]{2,4}\s*/\s*([\u4e00-\u9fa5A-Za-z]{2,12})\s*$"
+    + _LABEL_END
+    + r"|^\s*[\u4e00-\u9fa5]{2,4}\s*/\s*([\u4e00-\u9fa5A-Za-z]{2,12})\s*$"
 )
 _PERSON = r"[\u4e00-\u9fa5·]{2,5}"
 _LATIN = r"[A-Za-z][\w.\-&]{1,29}"
@@ -215,9 +407,7 @@ BYLINE = re.compile(
     r"(?:\s*[图文])?)\s*[:：]?\s*(" + _PERSON + r"(?:[\s、，,]+" + _PERSON + r")*)"
     r"(?=[)）】\]]|$|\s|摄|/|／|通讯员)"
 )
-PAREN_BYLINE = re.compile(
-    r"[（(]\s*((?:[\u4e00-\u9fa5·]{2,4}[\s、]*){1,5})\s*[)）]\s*$"
-)
+PAREN_BYLINE = re.compile(r"[（(]\s*((?:[\u4e00-\u9fa5·]{2,4}[\s、]*){1,5})\s*[)）]\s*$")
 PAREN_SPAN = re.compile(r"[（(][^（()）]{2,40}[)）]")
 BYLINE_CLEAN = re.compile(r"\S{2,8}报道|发自\S{2,6}|\S{2,6}电(?=[（(])")
 NAME_SLASH_SOURCE = re.compile(r"(?:^|\s)([\u4e00-\u9fa5]{2,4})\s*/\s*[\u4e00-\u9fa5A-Za-z]{2,12}")
@@ -228,10 +418,32 @@ END_CREDIT = re.compile(
     r"^\s*[(（【\[]?\s*(?:本文来源|来源|责任编辑|责编|编辑|校对|审核|审校|作者|采写|撰文|撰稿)"
     r"\s*[:：]"
 )
-NOT_PERSON = frozenset({
-    "通讯员", "记者", "实习生", "摄影", "摄", "报道", "编辑", "责编", "完", "待续", "未完待续",
-    "全文完", "资料图", "组图", "供图", "图片", "视频", "来源", "本报讯", "综合", "整理", "编译",
-})
+NOT_PERSON = frozenset(
+    {
+        "通讯员",
+        "记者",
+        "实习生",
+        "摄影",
+        "摄",
+        "报道",
+        "编辑",
+        "责编",
+        "完",
+        "待续",
+        "未完待续",
+        "全文完",
+        "资料图",
+        "组图",
+        "供图",
+        "图片",
+        "视频",
+        "来源",
+        "本报讯",
+        "综合",
+        "整理",
+        "编译",
+    }
+)
 EDITOR_LINE = re.compile(
     r"(?:责任编辑|责编|值班编辑|编辑)\s*[:：]\s*(" + _PERSON + "|" + _LATIN + r")"
 )
