@@ -30,8 +30,12 @@ def make_filters(
         if not name:
             continue
         found = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
-        if level:
-            found = [r for r in found if r.level == level]
+        if level:  # a municipality (北京市) is listed through its city row
+            found = [
+                r.at("province") or r
+                for r in found
+                if r.level == level or (r.level == "city" and r.city == r.province)
+            ]
         if not found:
             kind = "province" if level else "region"
             raise QueryError(f"unknown {kind} {name!r}; give a name such as 湖南省 or 新田县")

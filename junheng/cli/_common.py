@@ -129,6 +129,6 @@ def emit(out: Any, path: str | None = None) -> None:
             fh.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"→ {path}", err=True)
     elif isinstance(out, str):
-        click.echo(out)
+        click.echo(out, nl=not out.endswith("\n"))
     else:
         print_table(out)

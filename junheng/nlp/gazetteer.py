@@ -114,7 +114,14 @@ class Gazetteer:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base
-                stripped = self._strip_nations(stripped) if region.level == "province" else stripped
+                if region.level == "province":  # 新疆维吾尔自治区 → 新疆 (the name drops 族)
+                    stripped = self._strip_nations(stripped)
+                    for nation in self._nations:
+                        bare = nation.removesuffix("族")
+                        rest = len(stripped) - len(bare)
+                        if len(bare) >= 2 and rest >= 2 and stripped.endswith(bare):
+                            stripped = stripped[: -len(bare)]
+                            break
                 if len(stripped) >= 2:
                     out.append(stripped)
                     if autonomous:

@@ -68,6 +68,9 @@ def test_filters(sample_db, settings, pipeline):
         api.compare(db=sample_db, settings=settings, pipeline=pipeline, years="recent")
     with pytest.raises(QueryError):
         api.compare(db=sample_db, settings=settings, pipeline=pipeline, province="火星省")
+    for province in ("北京市", "上海", "新疆", "内蒙古"):  # municipalities and short forms
+        none = api.compare(db=sample_db, settings=settings, pipeline=pipeline, province=province)
+        assert none.rows == () and "no sentences match" in none.notes[0]
 
 
 def test_parse_years():
