@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,7 +58,7 @@ def search(
         regions = _resolve_region_filter(pipeline, region) if region else []
         text = pipeline.normalizer.text(query)
         terms = pipeline.segmenter.query_terms(text)
-        if not terms and mode == "text":
+        if not terms and (mode == "text" or not re.search(r"\w", text)):
             raise QueryError(f"the query {query!r} has no searchable words")
         text_hits: list[search_mod.SearchHit] = []
         if mode in ("text", "hybrid") and terms:

@@ -188,7 +188,11 @@ def trend(
         TrendPoint(p, len(sentences[p]), len(hits[p]), len(docs[p])) for p in sorted(sentences)
     )
     subject = measure or strategy or "all strategies"
-    notes = () if points else (f"no dated coded sentences match ({filters.describe()})",)
+    notes: tuple[str, ...] = ()
+    if not points:
+        notes = (f"no dated coded sentences match ({filters.describe()})",)
+    elif measure and not with_measure:
+        notes = (f"no stored sentence names the measure {measure!r}; see `junheng measures`",)
     return Trend(by, subject, points, len(undated), notes)
 
 

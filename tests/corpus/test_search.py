@@ -20,6 +20,9 @@ def test_fts_syntax_is_treated_as_text(sample_db, settings, pipeline):
 def test_query_without_words(sample_db, settings, pipeline):
     with pytest.raises(QueryError):
         api.search("“”。", db=sample_db, settings=settings, pipeline=pipeline)
+    for mode in ("semantic", "hybrid"):  # nothing to embed either
+        with pytest.raises(QueryError):
+            api.search(" ，", db=sample_db, settings=settings, pipeline=pipeline, mode=mode)
 
 
 def test_region_and_strategy_filters(sample_db, settings, pipeline):

@@ -120,7 +120,9 @@ def test_matrix_and_trend(sample_db, settings, pipeline, tmp_path):
     trend_png(t, tmp_path / "t.png")
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
     by_measure = api.trend(db=sample_db, settings=settings, pipeline=pipeline, measure="集团化办学")
-    assert sum(p.hits for p in by_measure.points) >= 1
+    assert sum(p.hits for p in by_measure.points) >= 1 and not by_measure.notes
+    unknown = api.trend(db=sample_db, settings=settings, pipeline=pipeline, measure="不存在的举措")
+    assert "names the measure" in unknown.notes[0]
 
 
 def test_timeline(sample_db, settings, pipeline):
