@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -91,15 +91,19 @@ def chain_keys(request: Request) -> list[str]:
     return list(dict.fromkeys(canonical_url(u) for u in urls))
 
 
-class FrontierDupeFilter(BaseDupeFilter):
-    """Admits each canonical URL once per job, up to its source's page cap, in the database."""
+class _FromCrawler:
+    """Scrapy builds components with ``from_crawler``; ours keep the crawler for its settings."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FrontierDupeFilter:
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+
+class FrontierDupeFilter(_FromCrawler, BaseDupeFilter):
+    """Admits each canonical URL once per job, up to its source's page cap, in the database."""
 
     def request_seen(self, request: Request) -> bool:
         job = job_of(self.crawler)
@@ -121,18 +125,11 @@ class FrontierDupeFilter(BaseDupeFilter):
         logger.debug("not fetched again in this job: %s", request.url)
 
 
-class SafetyMiddleware:
+class SafetyMiddleware(_FromCrawler):
     """Only http(s), only the source's allowed domains, no private addresses unless allowed.
 
     Runs before robots.txt, so nothing outside the rules is contacted at all, redirects
     included."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SafetyMiddleware:
-        return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         name = request.meta.get("source")
@@ -149,15 +146,8 @@ class SafetyMiddleware:
             raise Refused("private-address")
 
 
-class ConditionalRequestMiddleware:
+class ConditionalRequestMiddleware(_FromCrawler):
     """Adds If-None-Match / If-Modified-Since to article requests for pages already stored."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        return cls(crawler)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("kind") != "article" or b"If-None-Match" in request.headers:
@@ -189,15 +179,8 @@ class LoopSafeRedirectMiddleware(RedirectMiddleware):
         return result
 
 
-class PageStorePipeline:
+class PageStorePipeline(_FromCrawler):
     """Writes fetched pages and failures to the database, marking their frontier entries done."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PageStorePipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         job = job_of(self.crawler)
