@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from junheng.api.documents import pipeline_for
+from junheng.api.tables import resolve_places
 from junheng.corpus import search as search_mod
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError
 from junheng.pipeline import Pipeline
-from junheng.records import Region
 from junheng.settings import Settings, load_settings
 
 MODES = ("text", "semantic", "hybrid")
@@ -22,15 +22,6 @@ class SearchResult:
     query: str
     terms: tuple[str, ...]
     hits: tuple[search_mod.SearchHit, ...]
-
-
-def _resolve_region_filter(pipeline: Pipeline, name: str) -> list[Region]:
-    regions = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
-    if not regions:
-        raise QueryError(
-            f"unknown region {name!r}; give a province, city or county name such as 新田县"
-        )
-    return regions
 
 
 def search(
@@ -55,7 +46,7 @@ def search(
         pipeline = pipeline or pipeline_for(corpus, settings)
         if strategy:
             pipeline.taxonomy.strategy(strategy)
-        regions = _resolve_region_filter(pipeline, region) if region else []
+        regions = resolve_places(pipeline, region) if region else []
         text = pipeline.normalizer.text(query)
         terms = pipeline.segmenter.query_terms(text)
         if not terms and (mode == "text" or not re.search(r"\w", text)):

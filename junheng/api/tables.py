@@ -15,6 +15,22 @@ from junheng.records import Region
 from junheng.settings import Settings, load_settings
 
 
+def resolve_places(pipeline: Pipeline, name: str, level: str | None = None) -> list[Region]:
+    """The gazetteer units a user's place name means (several when it is ambiguous); a
+    municipality (北京市) counts as a province."""
+    found = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
+    if level:
+        found = [
+            r.at("province") or r
+            for r in found
+            if r.level == level or (r.level == "city" and r.city == r.province)
+        ]
+    if not found:
+        example = "a province such as 湖南省" if level else "a province, city or county such as 新田县"
+        raise QueryError(f"unknown {level or 'region'} {name!r}; give {example}")
+    return found
+
+
 def make_filters(
     pipeline: Pipeline,
     *,
@@ -27,19 +43,8 @@ def make_filters(
     """Validate user filters: place names against the gazetteer, ids against the taxonomy."""
     regions: list[Region] = []
     for name, level in ((province, "province"), (region, None)):
-        if not name:
-            continue
-        found = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
-        if level:  # a municipality (北京市) is listed through its city row
-            found = [
-                r.at("province") or r
-                for r in found
-                if r.level == level or (r.level == "city" and r.city == r.province)
-            ]
-        if not found:
-            kind = "province" if level else "region"
-            raise QueryError(f"unknown {kind} {name!r}; give a name such as 湖南省 or 新田县")
-        regions.extend(found)
+        if name:
+            regions.extend(resolve_places(pipeline, name, level))
     if province and region:  # both: the region, checked to lie in the province
         prov = [r for r in regions if r.level == "province"]
         regions = [r for r in regions if r.level != "province" and any(p.contains(r) for p in prov)]
@@ -95,9 +100,7 @@ def evidence(
     flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
     place = None
     if region:
-        found = pipeline.gazetteer.find_region(pipeline.normalizer.text(region))
-        if not found:
-            raise QueryError(f"unknown region {region!r}; give a name such as 新田县")
+        found = resolve_places(pipeline, region)
         if len(found) > 1:
             raise QueryError(
                 f"{region!r} is ambiguous ({', '.join(r.city or r.province for r in found)}); "
