@@ -26,7 +26,7 @@ def resolve_places(pipeline: Pipeline, name: str, level: str | None = None) -> l
             if r.level == level or (r.level == "city" and r.city == r.province)
         ]
     if not found:
-        example = "a province such as 湖南省" if level else "a province, city or county such as 新田县"
+        example = "a province such as 湖南省" if level else "a place such as 湖南省 or 新田县"
         raise QueryError(f"unknown {level or 'region'} {name!r}; give {example}")
     return found
 
