@@ -123,7 +123,7 @@ def report_data(
             summary=_summary(corpus, filters, t, table.strategies),
             comparison=table,
             trend=_years(corpus, filters, t, table.strategies),
-            measures=tuple(_top_measures(corpus, filters, top_measures)),
+            measures=tuple(compare_mod.top_measures(corpus, limit=top_measures, filters=filters)),
             framework=_framework_name(taxonomy),
             dimensions=dims,
             coverage=coverage,
@@ -305,36 +305,6 @@ def _years(
         by_strategy={s: tuple(per[s].get(y, 0) for y in years) for s in strategies},
         undated=undated,
     )
-
-
-def _top_measures(corpus: Corpus, filters: Filters, limit: int) -> list[compare_mod.MeasureCount]:
-    """The most mentioned measures in the filtered sentences (restricted to the strategies
-    asked for, when any)."""
-    if not limit:
-        return []
-    params: dict[str, object] = {"limit": int(limit)}
-    where = filters.where(params)
-    if filters.strategies:
-        where += " and " + _in("m.category", filters.strategies, params, "cat")
-    rows = corpus.query(
-        f"""
-        select m.canonical, max(m.category) as category, count(*) as mentions,
-               count(distinct m.document_id) as documents, count(distinct s.adcode) as regions
-        from measures m join sentences s on s.id = m.sentence_id
-        join documents d on d.id = s.document_id
-        where {where}
-        group by m.canonical
-        order by mentions desc, documents desc, m.canonical
-        limit :limit
-        """,
-        params,
-    )
-    return [
-        compare_mod.MeasureCount(
-            r["canonical"], r["category"], r["mentions"], r["documents"], r["regions"]
-        )
-        for r in rows
-    ]
 
 
 def _write(path: Path, text: str) -> int:

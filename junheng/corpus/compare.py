@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from junheng.corpus.filters import Filters
-from junheng.corpus.store import COUNTED, Corpus
+from junheng.corpus.store import Corpus
 from junheng.errors import QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
 
@@ -290,20 +290,33 @@ def evidence(
     ]
 
 
-def top_measures(corpus: Corpus, *, limit: int = 15) -> list[MeasureCount]:
-    """The most mentioned measures in counted sentences."""
+def top_measures(
+    corpus: Corpus, *, limit: int = 15, filters: Filters | None = None
+) -> list[MeasureCount]:
+    """The most mentioned measures in counted sentences (within ``filters``; restricted to
+    the strategies they ask for, when any)."""
+    if limit <= 0:
+        return []
+    params: dict[str, object] = {"limit": int(limit)}
+    filters = filters or Filters()
+    where = filters.where(params)
+    if filters.strategies:
+        for i, sid in enumerate(filters.strategies):
+            params[f"cat{i}"] = sid
+        marks = ", ".join(f":cat{i}" for i in range(len(filters.strategies)))
+        where += f" and m.category in ({marks})"
     rows = corpus.query(
         f"""
         select m.canonical, max(m.category) as category, count(*) as mentions,
                count(distinct m.document_id) as documents, count(distinct s.adcode) as regions
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
-        where {COUNTED}
+        where {where}
         group by m.canonical
         order by mentions desc, documents desc, m.canonical
         limit :limit
         """,
-        {"limit": int(limit)},
+        params,
     )
     return [
         MeasureCount(r["canonical"], r["category"], r["mentions"], r["documents"], r["regions"])
