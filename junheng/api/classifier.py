@@ -243,9 +243,11 @@ def classify(
             f" where {COUNTED} order by s.id"
         )
         done = 0
-        for k in range(0, len(rows), 2000):
-            part, ex = rows[k : k + 2000], examples[k : k + 2000]
-            labels = strategy.predict([e.text for e in ex], [e.lexicon for e in ex])
+        for k, end in _chunks([e.group for e in examples], 2000):
+            part, ex = rows[k:end], examples[k:end]
+            labels = strategy.predict(
+                [e.text for e in ex], [e.lexicon for e in ex], [e.group for e in ex]
+            )
             insts = instrument.predict([e.text for e in ex], [e.lexicon_instrument for e in ex])
             _store(corpus, part, labels, insts, method)
             done += len(part)
@@ -253,6 +255,19 @@ def classify(
                 progress(done)
         _document_scores(corpus, method)
     return method, done
+
+
+def _chunks(groups: Sequence[str], size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of about ``size`` items that do not split a group (document), so
+    that every sentence is classified beside its neighbours."""
+    spans, start = [], 0
+    while start < len(groups):
+        end = min(start + size, len(groups))
+        while end < len(groups) and groups[end] == groups[end - 1]:
+            end += 1
+        spans.append((start, end))
+        start = end
+    return spans
 
 
 def _store(
@@ -332,7 +347,9 @@ def uncertain(
             embed,
         )
         examples = [e for e in _corpus_examples(corpus, pipeline) if e.source != "user"]
-    probs = strategy.predict_proba([e.text for e in examples], [e.lexicon for e in examples])
+    probs = strategy.predict_proba(
+        [e.text for e in examples], [e.lexicon for e in examples], [e.group for e in examples]
+    )
     margin = abs(probs - 0.5).min(axis=1) if len(examples) else []
     order = sorted(range(len(examples)), key=lambda k: margin[k])[:limit]
     ids = pipeline.taxonomy.strategy_ids

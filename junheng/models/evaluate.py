@@ -103,7 +103,9 @@ def cross_validate(
         strategy.fit(train)
         instrument.fit(train)
         tests = [examples[k] for k in test]
-        labels = strategy.predict([e.text for e in tests], [e.lexicon for e in tests])
+        labels = strategy.predict(
+            [e.text for e in tests], [e.lexicon for e in tests], [e.group for e in tests]
+        )
         insts = instrument.predict([e.text for e in tests], [e.lexicon_instrument for e in tests])
         for k, lab, ins in zip(test, labels, insts, strict=True):
             predicted[k] = set(lab)

@@ -22,6 +22,7 @@ from junheng.models.taxonomy import Taxonomy
 
 STRATEGY_MODEL = "strategy.v1"
 INSTRUMENT_MODEL = "instrument.v1"
+FORMAT = 2  # layout of the saved state and features (2: context and anchor similarities)
 # training weights by where a label comes from
 WEIGHTS = {"user": 2.0, "gold": 1.0, "weak": 0.5, "taxonomy": 0.3}
 
@@ -59,9 +60,11 @@ def taxonomy_examples(taxonomy: Taxonomy, lexicon: Iterable[Any]) -> list[Exampl
 
 @dataclass
 class StrategyModel:
-    """Per strategy a logistic regression over lexicon evidence, taxonomy cue profiles, TF-IDF
-    and embeddings; its probabilities are the scores. A sentence carries the strategies whose
-    probability reaches the threshold, and keeps those its named lexicon measures give."""
+    """Per strategy a logistic regression over lexicon evidence, taxonomy cue profiles, TF-IDF,
+    the neighbouring sentences' evidence and embeddings (with their similarity to the taxonomy
+    pseudo-sentences); its probabilities are the scores. A sentence carries the strategies whose
+    probability reaches the threshold, and keeps those its named lexicon measures give.
+    ``groups`` (the document of each sentence, in reading order) give the neighbours."""
 
     taxonomy: Taxonomy
     profiles: CueProfiles
@@ -79,8 +82,13 @@ class StrategyModel:
 
         self.features = FeatureBuilder(self.taxonomy, self.profiles, self.tokenize, self.embed)
         texts = [e.text for e in examples]
-        self.features.fit(texts)
-        x = self.features.transform(texts, [e.lexicon for e in examples])
+        anchors = [
+            (e.text, sid) for e in examples if e.source == "taxonomy" for sid in e.strategies
+        ]
+        self.features.fit(texts, anchors)
+        x = self.features.transform(
+            texts, [e.lexicon for e in examples], [e.group for e in examples]
+        )
         weights = np.array([e.weight for e in examples])
         self.estimators = {}
         for sid in self.taxonomy.strategy_ids:
@@ -94,23 +102,29 @@ class StrategyModel:
         return self
 
     def predict_proba(
-        self, texts: Sequence[str], lexicon: Sequence[Mapping[str, float]]
+        self,
+        texts: Sequence[str],
+        lexicon: Sequence[Mapping[str, float]],
+        groups: Sequence[str] | None = None,
     ) -> np.ndarray:
         ids = self.taxonomy.strategy_ids
         out = np.zeros((len(texts), len(ids)), dtype=np.float32)
         if not texts:
             return out
-        x = self.features.transform(texts, lexicon)
+        x = self.features.transform(texts, lexicon, groups)
         for j, sid in enumerate(ids):
             if sid in self.estimators:
                 out[:, j] = self.estimators[sid].predict_proba(x)[:, 1]
         return out
 
     def predict(
-        self, texts: Sequence[str], lexicon: Sequence[Mapping[str, float]]
+        self,
+        texts: Sequence[str],
+        lexicon: Sequence[Mapping[str, float]],
+        groups: Sequence[str] | None = None,
     ) -> list[dict[str, float]]:
         """Per sentence ``{strategy: score}`` of the strategies it carries."""
-        probs = self.predict_proba(texts, lexicon)
+        probs = self.predict_proba(texts, lexicon, groups)
         ids = self.taxonomy.strategy_ids
         out = []
         for row, lex in zip(probs, lexicon, strict=True):
@@ -215,6 +229,8 @@ def save(models: tuple[StrategyModel, InstrumentModel], folder: Path) -> Artefac
             k: getattr(strategy, k) for k in ("c", "threshold", "name", "estimators", "summary")
         },
         "strategy_tfidf": strategy.features.tfidf,
+        "strategy_anchors": (strategy.features.anchors, strategy.features.anchor_labels),
+        "format": FORMAT,
         "uses_embeddings": strategy.embed is not None,
         "instrument": {
             k: getattr(instrument, k) for k in ("c", "name", "tfidf", "estimator", "fallback")
@@ -253,6 +269,8 @@ def load(
         state = joblib.load(path)
     except (OSError, EOFError, ValueError) as exc:
         raise ConfigError(f"cannot load classifier {path}: {exc}; run `junheng train`") from None
+    if state.get("format") != FORMAT:
+        raise ConfigError(f"classifier {path} has an older feature layout; run `junheng train`")
     if state["uses_embeddings"] and embed is None:
         raise ConfigError(
             "this classifier was trained with sentence embeddings; build the "
@@ -268,6 +286,7 @@ def load(
     strategy.features = FeatureBuilder(taxonomy, profiles, tokenize, strategy.embed)
     strategy.features.tfidf = state["strategy_tfidf"]
     strategy.features.tfidf.tokenizer = strategy.features._words
+    strategy.features.anchors, strategy.features.anchor_labels = state["strategy_anchors"]
     instrument = InstrumentModel(taxonomy, tokenize, **state["instrument"])
     instrument.tfidf.tokenizer = tokenize
     return strategy, instrument

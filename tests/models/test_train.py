@@ -164,3 +164,48 @@ def test_train_classify_label_cli(sample_db, tmp_path, monkeypatch):
     ]
     result = runner.invoke(cli, ["train", "--db", db])
     assert "user 2" in result.stdout
+
+
+def test_neighbours_stay_within_a_document():
+    from junheng.models.features import neighbours
+
+    prev, nxt = neighbours(["a", "a", "b", "taxonomy", "taxonomy", "b"], 6)
+    assert prev.tolist() == [-1, 0, -1, -1, -1, -1]
+    assert nxt.tolist() == [1, -1, -1, -1, -1, -1]
+    assert neighbours(None, 2)[0].tolist() == [-1, -1]
+
+
+def test_context_and_anchor_features_save_and_load(pipeline, examples, tmp_path):
+    vectors = {}
+
+    def embed(texts):
+        for t in texts:
+            rng = np.random.default_rng(len(vectors))
+            vectors.setdefault(t, rng.normal(size=8).astype(np.float32))
+        return np.stack([vectors[t] for t in texts])
+
+    extra = train_mod.taxonomy_examples(pipeline.taxonomy, pipeline.lexicon)
+    strategy, instrument = models(pipeline, embed=embed)
+    strategy.fit([*examples, *extra])
+    instrument.fit(examples)
+    assert strategy.features.anchor_labels.shape == (len(extra), 13)
+    texts = [e.text for e in examples]
+    lex = [e.lexicon for e in examples]
+    groups = [e.group for e in examples]
+    probs = strategy.predict_proba(texts, lex, groups)
+    x_alone = strategy.features.transform(texts[:1], lex[:1], groups[:1])
+    x_beside = strategy.features.transform(texts[:2], lex[:2], groups[:2])
+    assert (x_alone[0] != x_beside[0]).nnz > 0  # the next sentence's evidence is a feature
+    artefact = train_mod.save((strategy, instrument), tmp_path)
+    profiles = CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut)
+    s2, _ = train_mod.load(
+        artefact.path, pipeline.taxonomy, profiles, pipeline.segmenter.cut, embed
+    )
+    assert np.allclose(s2.predict_proba(texts, lex, groups), probs)
+
+
+def test_chunks_do_not_split_documents():
+    from junheng.api.classifier import _chunks
+
+    assert _chunks(["a", "a", "b", "b", "b", "c"], 2) == [(0, 2), (2, 5), (5, 6)]
+    assert _chunks([], 2) == []
