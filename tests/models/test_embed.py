@@ -266,6 +266,32 @@ def test_real_default_model_smoke():
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
 
 
+@pytest.mark.model
+def test_default_model_finds_measures_that_share_no_word_with_the_query():
+    """城乡教师流动 against sentences with none of 城乡/教师/流动: the exchange and rotation
+    measures rank above unrelated school news."""
+    from junheng.settings import Settings
+
+    cache = Path(USER_CACHE_DIR) if USER_CACHE_DIR else Settings().cache_path
+    if distil.read_model_info(distil.default_model_dir(cache), verify=False) is None:
+        pytest.skip(f"default embedding model not built in {cache}")
+    emb = get_embedder("default", cache_dir=cache)
+    related = ["校长交流轮岗实现常态化", "每年选派骨干到乡村学校支教", "全面推行县管校聘管理改革"]
+    other = [
+        "学生营养午餐全覆盖",
+        "新建塑胶跑道两条",
+        "课后服务实现全覆盖",
+        "校园安全隐患排查整治",
+        "新增公办学位8548个",
+        "投入资金5.5亿元改善办学条件",
+    ]
+    sims = emb.encode(related + other) @ emb.encode(["城乡教师流动"], kind="query")[0]
+    ranked = [(related + other)[k] for k in np.argsort(-sims)]
+    assert set(ranked[:2]) <= set(related)
+    assert sims[: len(related)].mean() > sims[len(related) :].max() - 0.05
+    assert ranked.index("全面推行县管校聘管理改革") < len(ranked) // 2
+
+
 def test_tfidf_with_the_jieba_segmenter(segmenter):
     emb = TfidfEmbedder(dim=8, tokenizer=segmenter.cut).fit(CORPUS)
     assert emb.version.startswith("tfidf-words:")
