@@ -217,6 +217,23 @@ def _active(corpus: Corpus) -> dict[str, Any]:
     return rows[0]
 
 
+def _load_active(
+    corpus: Corpus, settings: Settings
+) -> tuple[dict[str, Any], Pipeline, tuple[train_mod.StrategyModel, train_mod.InstrumentModel]]:
+    """The corpus's active classifier record, its pipeline and the loaded models."""
+    record = _active(corpus)
+    pipeline = pipeline_for(corpus, settings)
+    embed, _ = _embed_fn(settings, corpus, pipeline)
+    models = train_mod.load(
+        record["path"],
+        pipeline.taxonomy,
+        CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut),
+        pipeline.segmenter.cut,
+        embed,
+    )
+    return record, pipeline, models
+
+
 def classify(
     *,
     db: str | None = None,
@@ -226,16 +243,7 @@ def classify(
     """Re-label every counted sentence with the active model; returns (method, sentences)."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        record = _active(corpus)
-        pipeline = pipeline_for(corpus, settings)
-        embed, _ = _embed_fn(settings, corpus, pipeline)
-        strategy, instrument = train_mod.load(
-            record["path"],
-            pipeline.taxonomy,
-            CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut),
-            pipeline.segmenter.cut,
-            embed,
-        )
+        record, pipeline, (strategy, instrument) = _load_active(corpus, settings)
         method = f"{record['name']}@{record['version']}"
         examples = _corpus_examples(corpus, pipeline)
         rows = corpus.query(
@@ -336,16 +344,7 @@ def uncertain(
     not yet labelled by the researcher."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        record = _active(corpus)
-        pipeline = pipeline_for(corpus, settings)
-        embed, _ = _embed_fn(settings, corpus, pipeline)
-        strategy, _ = train_mod.load(
-            record["path"],
-            pipeline.taxonomy,
-            CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut),
-            pipeline.segmenter.cut,
-            embed,
-        )
+        _, pipeline, (strategy, _) = _load_active(corpus, settings)
         examples = [e for e in _corpus_examples(corpus, pipeline) if e.source != "user"]
     probs = strategy.predict_proba(
         [e.text for e in examples], [e.lexicon for e in examples], [e.group for e in examples]

@@ -116,6 +116,20 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+TABLE_FORMATS = ("table", "md", "csv", "json", "html")
+
+
+def format_option(*extra: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` for commands that render a table (``extra``: formats beyond the common)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*TABLE_FORMATS, *extra]),
+        default="table",
+        show_default=True,
+    )
+
+
 def filters_of(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Pop the filter options out of a command's keyword arguments."""
     return {k: kwargs.pop(k) for k in ("province", "region", "years", "strategies", "min_docs")}

@@ -8,10 +8,18 @@ import click
 
 from junheng import api
 from junheng.cli import cli
-from junheng.cli._common import db_option, emit, filter_options, filters_of, settings_of
+from junheng.cli._common import (
+    db_option,
+    emit,
+    filter_options,
+    filters_of,
+    format_option,
+    settings_of,
+)
 from junheng.errors import QueryError
 
 LEVEL = click.Choice(["county", "city", "province"])
+AXES = click.Choice(["instrument", "strategy", "province", "city", "county", "year"])
 
 
 def _taxonomy() -> Any:
@@ -22,13 +30,7 @@ def _taxonomy() -> Any:
 
 @cli.command()
 @click.option("--by", type=LEVEL, default="county", show_default=True, help="Row level.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json", "html", "xlsx"]),
-    default="table",
-    show_default=True,
-)
+@format_option("xlsx")
 @click.option(
     "--out", type=click.Path(dir_okay=False), help="Write to this file (needed for xlsx)."
 )
@@ -104,13 +106,7 @@ def _evidence_rows(table: Any, by: str, db: str | None, settings: Any, filters: 
     show_default=True,
     help="Row level of the table the cell belongs to.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json", "html"]),
-    default="table",
-    show_default=True,
-)
+@format_option()
 @click.option("-n", "--limit", type=int, default=None, help="At most this many sentences.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--years", metavar="RANGE", help="Publication years: 2016-2023, 2020 or 2020-.")
@@ -157,21 +153,15 @@ def evidence(
     "--rows",
     default="instrument",
     show_default=True,
-    type=click.Choice(["instrument", "strategy", "province", "city", "county", "year"]),
+    type=AXES,
 )
 @click.option(
     "--cols",
     default="strategy",
     show_default=True,
-    type=click.Choice(["instrument", "strategy", "province", "city", "county", "year"]),
+    type=AXES,
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json", "html"]),
-    default="table",
-    show_default=True,
-)
+@format_option()
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file.")
 @filter_options
 @db_option
@@ -206,13 +196,7 @@ def matrix(
 @click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
 @click.option("--strategy", metavar="ID", help="Share of this strategy among coded sentences.")
 @click.option("--measure", metavar="TERM", help="Sentences naming this measure.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json", "html"]),
-    default="table",
-    show_default=True,
-)
+@format_option()
 @click.option("--png", type=click.Path(dir_okay=False), help="Also draw the trend into this PNG.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the table to this file.")
 @filter_options

@@ -92,16 +92,7 @@ def search(
     params: dict[str, object] = {"q": fts_query(terms), "limit": int(limit)}
     if not include_boilerplate:
         where.append(COUNTED)
-    if regions:
-        clause, extra = region_clause(regions)
-        where.append(clause)
-        params.update(extra)
-    if strategy:
-        where.append(
-            "exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
-            " and ss.strategy = :strategy and ss.score >= 0.5)"
-        )
-        params["strategy"] = strategy
+    where += _filter_clauses(regions, strategy, params)
     sql = f"""
         select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
                r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
@@ -118,6 +109,24 @@ def search(
         limit :limit
     """
     return [_hit(row, terms, float(row["rank"])) for row in corpus.query(sql, params)]
+
+
+def _filter_clauses(
+    regions: Sequence[Region], strategy: str | None, params: dict[str, object]
+) -> list[str]:
+    """SQL conditions on ``s`` for the region and strategy filters of a search."""
+    where = []
+    if regions:
+        clause, extra = region_clause(regions)
+        where.append(clause)
+        params.update(extra)
+    if strategy:
+        where.append(
+            "exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
+            " and ss.strategy = :strategy and ss.score >= 0.5)"
+        )
+        params["strategy"] = strategy
+    return where
 
 
 def semantic_search(
@@ -137,16 +146,7 @@ def semantic_search(
 
     where = [COUNTED]
     params: dict[str, object] = {}
-    if regions:
-        clause, extra = region_clause(regions)
-        where.append(clause)
-        params.update(extra)
-    if strategy:
-        where.append(
-            "exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id"
-            " and ss.strategy = :strategy and ss.score >= 0.5)"
-        )
-        params["strategy"] = strategy
+    where += _filter_clauses(regions, strategy, params)
     rows = corpus.query(
         f"""
         select s.id, s.text from sentences s join documents d on d.id = s.document_id
