@@ -28,6 +28,11 @@ LEAD_IN = re.compile(
 NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
+# After a county's name at the head of a paragraph of a city text: a label (寿光市：) or the
+# county acting (昌乐县教育局…, 昌乐县把…) makes the paragraph its own; a directive (浏阳市要…)
+# or a list (奎文区、潍城区…) keeps it the city's.
+LABEL = re.compile(r"^\s*(?:[:：]|——|—)")
+DIRECTIVE = re.compile(r"^(?:要|应|须|需|必须|务必|需要|应当|等|以及|、|,|，|和|及|与)")
 
 CONF_ANCHOR = 0.9
 CONF_EVIDENCE = 0.75
@@ -131,6 +136,8 @@ def attribute(
             strong, weak = markers(sentences[idx].text)
             units |= strong | weak
         anchor = _anchor(sentences[members[0]])
+        own = anchor is not None and _speaks_for_itself(sentences[members[0]], anchor)
+        listed = _listed_parent(sentences[members[0]]) if anchor is not None else None
         has_mentions = any(sentences[idx].mentions for idx in members)
         # the section's place so far: its anchor, else what its evidence supports up to here
         # (only needed when this paragraph names a place)
@@ -140,9 +147,15 @@ def attribute(
         region = provisional or main
         named = _newly_named(sentences, members, provisional) if has_mentions else None
         opens = anchor is not None and (
-            region is None or not _same_or_related(anchor, region, main)
+            region is None or not _same_or_related(anchor, region, main, own=own)
         )
-        if current is None or opens:
+        if listed is not None and (current is None or current.region != listed):
+            # 奎文区、潍城区严格控制大班额: the counties listed share the paragraph
+            current = _Section(listed, set(units), region=listed)
+            sections.append(current)
+        elif listed is not None:
+            current.units |= units
+        elif current is None or opens:
             current = _Section(anchor, set(units), region=anchor)
             sections.append(current)
         elif units and not _compatible(units, current, main):
@@ -244,13 +257,42 @@ def _anchor(s: SentenceInfo) -> Region | None:
     return None
 
 
-def _same_or_related(anchor: Region, region: Region, main: Region | None) -> bool:
-    """True when ``anchor`` does not open a new section under ``region``."""
+def _listed_parent(s: SentenceInfo) -> Region | None:
+    """The city of two or more of its counties listed at the head of a paragraph."""
+    ordered = sorted(s.mentions, key=lambda m: m.start)
+    head = [ordered[0]]
+    for m in ordered[1:]:
+        if not LIST_JOINER.fullmatch(s.text[head[-1].end : m.start]):
+            break
+        head.append(m)
+    places = {m.region.adcode: m.region for m in head}
+    if len(places) < 2 or any(r.level != "county" for r in places.values()):
+        return None
+    cities = {r.at("city") for r in places.values()}
+    return cities.pop() if len(cities) == 1 else None
+
+
+def _speaks_for_itself(s: SentenceInfo, anchor: Region) -> bool:
+    """Whether a paragraph headed by ``anchor`` reports that place's own work: its name is a
+    label or the subject of an action, not the addressee of a directive or one of a list."""
+    first = next(m for m in sorted(s.mentions, key=lambda m: m.start) if m.region is anchor)
+    rest = s.text[first.end :]
+    if LABEL.match(rest) or ACTING.match(rest):
+        return True
+    return not DIRECTIVE.match(rest)
+
+
+def _same_or_related(
+    anchor: Region, region: Region, main: Region | None, *, own: bool = False
+) -> bool:
+    """True when ``anchor`` does not open a new section under ``region``; ``own``: the
+    paragraph reports the anchor's own work (see ``_speaks_for_itself``)."""
     if anchor.adcode == region.adcode or anchor.contains(region):
         return True  # the same place, or its parent (在永州市率先…)
     # a county of the city the document is about: a city text addressing its counties
     return (
-        region.level == "city"
+        not own
+        and region.level == "city"
         and region.contains(anchor)
         and main is not None
         and main.adcode == region.adcode

@@ -47,6 +47,29 @@ def test_city_text_addressing_its_districts_stays_city_level(pipeline):
     assert all(s.region is None or s.region.county == "" for s in doc.sentences)
 
 
+def test_city_roundup_of_its_counties_attributes_each_paragraph(pipeline):
+    # a city headline, then one paragraph per county (label or subject), then two listed
+    text = (
+        "潍坊市多措并举推进义务教育优质均衡发展\n"
+        "寿光市：全面推行学区制管理改革，将全市划分为14个学区。\n"
+        "青州市：投入资金2.6亿元实施薄弱学校改造提升工程。\n"
+        "昌乐县把特殊教育作为补齐短板的重点，为残疾儿童提供送教上门服务。\n"
+        "奎文区、潍城区严格控制大班额，全面消除56人以上大班额。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert content_regions(doc) == ["潍坊市", "寿光市", "青州市", "昌乐县", "潍坊市"]
+
+
+def test_counties_listed_together_go_to_their_city(pipeline):
+    text = (
+        "安吉县深化城乡教育共同体建设\n"
+        "安吉县累计组建城乡教共体32个，实现乡村学校全覆盖。\n"
+        "德清县、长兴县也相继出台城乡教共体三年行动计划。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert content_regions(doc) == ["安吉县", "安吉县", "湖州市"]
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"
