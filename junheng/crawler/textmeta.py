@@ -59,4 +59,9 @@ def parse_header(text: str) -> TextHeader:
             source = m.group(1)
         if author is None and (m := AUTHOR_FIELD.search(line)):
             author = m.group(1)
+    if author is None:  # bylines: 记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)
+        from junheng.crawler.extract.credits import edge_spans, labelled_author
+
+        spans = [t for line in lines if line != title for t in edge_spans(line, len(line))]
+        author = labelled_author(spans)
     return TextHeader(title, published, source, author)

@@ -27,3 +27,23 @@ def test_dates():
     assert normalise_date("2023年4月17日") == "2023-04-17"
     assert normalise_date("2023.13.01 或 2022/2/3") == "2022-02-03"
     assert normalise_date("无日期") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        (
+            "南海区集团化办学激活优质教育\n2023年9月1日 08:30 来源：佛山日报 记者 李明\n正文。",
+            "李明",
+        ),
+        (
+            "武冈:集思广益促提升\n科教新报讯(通讯员邓小伟 杨涯珍 黄敦余)8月18日上午,武冈市召开会议。"
+            * 1,
+            "邓小伟 杨涯珍 黄敦余",
+        ),
+        ("作者: xczmm    时间: 2018-1-17 10:59\n", "xczmm"),
+        ("临湘市推进教师交流\n全市交流教师120人。\n", None),
+    ],
+)
+def test_header_bylines(text, author):
+    assert parse_header(text).author == author

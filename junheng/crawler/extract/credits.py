@@ -113,18 +113,10 @@ def find_author(
 ) -> str | None:
     """The author(s): 作者/记者 labels, bylines in ``body`` (the edges of the text), meta author."""
     spans = [line.text for line in header if line.chars <= 120]
-    spans += [t for line in body for t in _edge_spans(line)]
-    for text in spans:
-        m = R.AUTHOR_LINE.search(text)
-        if m:
-            name = _names(m.group(1))
-            if name:
-                return name
-    for text in spans:
-        for m in R.BYLINE.finditer(R.BYLINE_CLEAN.sub(" ", text)):
-            name = _names(m.group(1))
-            if name:
-                return name
+    spans += [t for line in body for t in edge_spans(line.text, line.chars)]
+    name = labelled_author(spans)
+    if name:
+        return name
     for line in header:
         m = R.NAME_SLASH_SOURCE.search(line.text)
         if m and (line.chars <= 20 or R.DATETIME.search(line.text)):
@@ -144,12 +136,27 @@ def find_author(
     return None
 
 
-def _edge_spans(line: Line) -> list[str]:
+def labelled_author(spans: list[str]) -> str | None:
+    """The first 作者:/记者 label, else the first byline (记者 王五, 文/李四), in ``spans``."""
+    for text in spans:
+        m = R.AUTHOR_LINE.search(text)
+        if m:
+            name = _names(m.group(1))
+            if name:
+                return name
+    for text in spans:
+        for m in R.BYLINE.finditer(R.BYLINE_CLEAN.sub(" ", text)):
+            name = _names(m.group(1))
+            if name:
+                return name
+    return None
+
+
+def edge_spans(text: str, chars: float) -> list[str]:
     """Where a byline can sit in a body line: all of a short line, else a parenthesis at
     either end (``新华社北京4月17日电（记者 王五）……``)."""
-    if line.chars <= 60:
-        return [line.text]
-    text = line.text
+    if chars <= 60:
+        return [text]
     return [
         m.group(0)
         for m in R.PAREN_SPAN.finditer(text)
