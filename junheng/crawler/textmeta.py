@@ -59,9 +59,15 @@ def parse_header(text: str) -> TextHeader:
             source = m.group(1)
         if author is None and (m := AUTHOR_FIELD.search(line)):
             author = m.group(1)
-    if author is None:  # bylines: 记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)
-        from junheng.crawler.extract.credits import edge_spans, labelled_author
+    from junheng.crawler.extract.credits import edge_spans, labelled_author, unlabelled_source
 
+    if source is None:  # a name beside the date: 内蒙古自治区教育厅　2023-12-18
+        for line in lines:
+            if line != title and len(line) <= 60 and normalise_date(line):
+                source = unlabelled_source(line, title)
+                if source:
+                    break
+    if author is None:  # bylines: 记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)
         spans = [t for line in lines if line != title for t in edge_spans(line, len(line))]
         author = labelled_author(spans)
     return TextHeader(title, published, source, author)

@@ -25,8 +25,11 @@ LEAD_IN = re.compile(
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
     r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
 )
+# what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
+PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
+HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
 ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
 # After a county's name at the head of a paragraph of a city text: a label (寿光市：) or the
 # county acting (昌乐县教育局…, 昌乐县把…) makes the paragraph its own; a directive (浏阳市要…)
@@ -122,10 +125,15 @@ def attribute(
 ) -> list[Attribution]:
     """One attribution per sentence (boilerplate sentences get none)."""
     by_code: dict[str, Region] = {}
-    paragraphs: dict[int, list[int]] = {}
+    paragraphs: dict[tuple[int, int], list[int]] = {}
+    part = 0
     for idx, s in enumerate(sentences):
         if not s.boilerplate:
-            paragraphs.setdefault(s.paragraph, []).append(idx)
+            members = paragraphs.get((s.paragraph, part))
+            named = members and any(sentences[i].mentions for i in members)
+            if named and _opens_clause(s, _anchor(sentences[members[0]])):
+                part += 1  # 庐江县…；肥西县全面推行…: a roundup within one paragraph
+            paragraphs.setdefault((s.paragraph, part), []).append(idx)
             for m in s.mentions:
                 by_code[m.region.adcode] = m.region
     sections: list[_Section] = []
@@ -240,6 +248,8 @@ def _anchor(s: SentenceInfo) -> Region | None:
     lead = LEAD_IN.match(s.text)
     offset = lead.end() if lead else 0
     first = min(s.mentions, key=lambda m: m.start)
+    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
+        return None  # 与新疆伊宁县…: a partner, not the actor
     if first.region.level == "province" and len(s.mentions) > 1:
         deeper = [
             m
@@ -250,6 +260,7 @@ def _anchor(s: SentenceInfo) -> Region | None:
             first = deeper[0]
     if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
         return None  # 在永州市率先…, 赴长沙市…: a place, not the actor
+    first = _deepest_of_chain(s.mentions, first)
     if first.start - offset <= SUBJECT_WINDOW:
         return first.region
     if ACTING.match(s.text[first.end :]) and len({m.region.adcode for m in s.mentions}) == 1:
@@ -257,25 +268,59 @@ def _anchor(s: SentenceInfo) -> Region | None:
     return None
 
 
+def _opens_clause(s: SentenceInfo, current: Region | None) -> bool:
+    """Whether a sentence inside a paragraph starts a passage about another place: it opens
+    with that place as the subject of its own work (肥西县全面推行…)."""
+    anchor = _anchor(s)
+    if anchor is None or anchor == current or anchor.level == "province":
+        return False
+    lead = PREAMBLE.match(s.text)
+    head = min(s.mentions, key=lambda m: m.start)
+    return head.start == (lead.end() if lead else 0) and _speaks_for_itself(s, anchor)
+
+
+def _chains(mentions: Sequence[PlaceMention]) -> list[tuple[int, int, PlaceMention]]:
+    """Mentions in order, nested places written one after another merged into their last
+    (河北省邢台市威县 → 威县): ``(start, end, deepest mention)``."""
+    out: list[tuple[int, int, PlaceMention]] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if out and m.start == out[-1][1] and out[-1][2].region.contains(m.region):
+            out[-1] = (out[-1][0], m.end, m)
+        else:
+            out.append((m.start, m.end, m))
+    return out
+
+
+def _deepest_of_chain(mentions: Sequence[PlaceMention], first: PlaceMention) -> PlaceMention:
+    """The last of the nested places written one after another through ``first``."""
+    return next((m for a, b, m in _chains(mentions) if a <= first.start < b), first)
+
+
 def _listed_parent(s: SentenceInfo) -> Region | None:
-    """The city of two or more of its counties listed at the head of a paragraph."""
-    ordered = sorted(s.mentions, key=lambda m: m.start)
-    head = [ordered[0]]
-    for m in ordered[1:]:
-        if not LIST_JOINER.fullmatch(s.text[head[-1].end : m.start]):
+    """The city (else province) shared by two or more places listed at the head of a
+    paragraph (奎文区、潍城区…; 福州市鼓楼区、厦门市思明区…)."""
+    chains = _chains(s.mentions)
+    head = [chains[0]]
+    for c in chains[1:]:
+        if not HEAD_LIST_JOINER.fullmatch(s.text[head[-1][1] : c[0]]):
             break
-        head.append(m)
-    places = {m.region.adcode: m.region for m in head}
+        head.append(c)
+    places = {m.region.adcode: m.region for _, _, m in head}
     if len(places) < 2 or any(r.level != "county" for r in places.values()):
         return None
-    cities = {r.at("city") for r in places.values()}
-    return cities.pop() if len(cities) == 1 else None
+    for level in ("city", "province"):
+        parents = {r.at(level) for r in places.values()}
+        if len(parents) == 1 and None not in parents:
+            return parents.pop()
+    return None
 
 
 def _speaks_for_itself(s: SentenceInfo, anchor: Region) -> bool:
     """Whether a paragraph headed by ``anchor`` reports that place's own work: its name is a
     label or the subject of an action, not the addressee of a directive or one of a list."""
-    first = next(m for m in sorted(s.mentions, key=lambda m: m.start) if m.region is anchor)
+    first = next((m for m in s.mentions if m.region == anchor), None)
+    if first is None:
+        return True
     rest = s.text[first.end :]
     if LABEL.match(rest) or ACTING.match(rest):
         return True

@@ -142,6 +142,26 @@ class PlaceRecognizer:
                 entries = [e for e in entries if e.kind == "full"]
             if entries:
                 kept.append((a, b, entries))
+        # A name written after its parent's (南京市鼓楼区) is that region; elsewhere in the text
+        # the bare name (鼓楼区) means the same one.
+        qualified: set[str] = set()
+        for k, (a, b, entries) in enumerate(kept):
+            prev = "".join(tokens.words[max(0, a - 2) : a])
+            named = [e for e in entries if self._parent_named(e.region, prev)]
+            if len({e.region.adcode for e in named}) == 1:
+                kept[k] = (a, b, named)
+                qualified.add(named[0].region.adcode)
+        last: dict[str, str] = {}  # name → adcode of its latest qualified mention
+        for k, (a, b, entries) in enumerate(kept):
+            same = [e for e in entries if e.region.adcode in qualified]
+            codes = {e.region.adcode for e in same}
+            if len(codes) > 1:  # named under two parents: the latest one before counts
+                code = last.get(entries[0].name)
+                same = [e for e in same if e.region.adcode == code]
+                codes = {code} if same else set()
+            if len(codes) == 1:
+                kept[k] = (a, b, same)
+                last[entries[0].name] = same[0].region.adcode
         # Context: regions named unambiguously by full names, plus the caller's context.
         known: list[Region] = list(context)
         for _, _, entries in kept:

@@ -70,6 +70,38 @@ def test_counties_listed_together_go_to_their_city(pipeline):
     assert content_regions(doc) == ["安吉县", "安吉县", "湖州市"]
 
 
+def test_county_written_after_its_city_is_the_county(pipeline):
+    for text, county in [
+        ("邵阳市武冈市推行集团化办学，组建教育集团5个。", "武冈市"),
+        ("近年来，河北省邢台市威县大力实施“互联网+教育”工程。", "威县"),
+        ("同期，陕西省宝鸡市陈仓区借鉴合肥经验，推行城乡教共体。", "陈仓区"),
+    ]:
+        assert content_regions(analyse_text(pipeline, text)) == [county], text
+
+
+def test_roundup_clauses_within_one_paragraph(pipeline):
+    text = (
+        "合肥：教共体建设助力城乡教育优质均衡\n"
+        "庐江县组建城乡教育共同体36个，实现乡村学校全覆盖；"
+        "肥西县全面推行“县管校聘”，2022年交流轮岗教师达到612人。\n"
+        "赤峰市红山区推行“公民同招”和划片招生；通辽市科尔沁区建成智慧教育云平台。\n"
+    )
+    regions = content_regions(analyse_text(pipeline, text))
+    assert regions[1:] == ["庐江县", "肥西县", "红山区", "科尔沁区"]
+
+
+def test_district_name_shared_by_several_cities_follows_its_qualified_mention(pipeline):
+    text = (
+        "鼓楼区：学区化办学让家门口的好学校越来越多\n"
+        "新学期伊始，南京市鼓楼区新增两所九年一贯制学校。\n"
+        "近年来，鼓楼区全面推行学区化办学，全区划分为8个学区。\n"
+        "今年，鼓楼区还与新疆伊宁县签署对口支援协议，选派10名骨干教师赴伊宁县支教。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    cities = {(s.region.city, s.region.county) for s in doc.sentences if s.region}
+    assert cities == {("南京市", "鼓楼区")}
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"

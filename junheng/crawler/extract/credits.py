@@ -82,9 +82,12 @@ def _source_beside_date(header: list[Line]) -> str | None:
 
 
 def _unlabelled_source(line: Line, title: str | None) -> str | None:
+    return None if line.chars > 60 else unlabelled_source(line.text, title)
+
+
+def unlabelled_source(text: str, title: str | None = None) -> str | None:
     """``2019-09-26 10:56 证券时报网`` → ``证券时报网`` (a name beside the date)."""
-    text = line.text
-    if line.chars > 60 or R.SOURCE_LINE.search(text):
+    if R.SOURCE_LINE.search(text):
         return None
     if title and len(title) >= 4:
         text = text.replace(title, " ")
