@@ -20,7 +20,7 @@ DATETIME = re.compile(
 )
 FIELD = re.compile(
     r"(?:^|[\s•|【\[(（]|(?<=\d))(?:发布|发表|更新|上传)?(?:时间|日期)\s*[:：]|"
-    r"(?:信息|文章|新闻|稿件)?来源\s*[:：]|(?:^|\s)(?:原?作者|记者|通讯员|供稿|稿源|发布者|发布人|"
+    r"(?:信息|文章|新闻|稿件)?来源\s*[:：]|(?:^|[\s(（【\[])(?:原?作者|记者|通讯员|供稿|稿源|发布者|发布人|"
     r"审核|校对|摄影|(?:责任)?编辑|责编)\s*[:：]|(?:浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]?\s*\d+|"
     r"围观\s*\d+\s*次|^\s*[-•]?\s*(?:格式|大小|文档页数|页数|下载次数|字数)\s*[:：]|^\s*标题\s*[:：]|"
     r"字号\s*[:：]?\s*[大中小]|【\s*字体\s*[:：]"
@@ -232,16 +232,25 @@ class BoilerplateDetector:
             for line in lines[start : end + 1]:
                 mark(line, "sidebar")
             k = end + 1
-        # a sidebar heading alone (e.g. 标签:) at the end of the article
+        # a sidebar heading (相关新闻:, 标签:) late in the article, and the headlines under it
         for k, line in enumerate(lines):
             if SIDEBAR_HEADING.search(line.text) and k > n // 3:
                 mark(line, "sidebar")
+                for item in lines[k + 1 :]:
+                    if not self._headline(item):
+                        break
+                    mark(item, "sidebar")
 
     @staticmethod
     def _heading_like(line: _Line) -> bool:
         return bool(SIDEBAR_HEADING.search(line.text)) or (
             line.cjk <= 8 and not SENT_PUNCT.search(line.text) and len(line.text) <= 12
         )
+
+    @staticmethod
+    def _headline(line: _Line) -> bool:
+        """A linked headline in a list: short, no sentence ending."""
+        return len(line.text) <= 40 and not re.search(r"[。!?！？;；]$", line.text)
 
     @staticmethod
     def _teaser(line: _Line) -> bool:

@@ -148,6 +148,7 @@ class MeasureComponent:
         make_doc = nlp.tokenizer
         for form in self.forms:
             self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
+        self.tilt = measures.tilt_pattern({f: e.term for f, e in self.forms.items()})
 
     def _beyond_lexicon(
         self, doc: Doc, text: str, sentences: list[SentenceSpan], lexicon: list[Span]
@@ -174,7 +175,14 @@ class MeasureComponent:
     def matches(self, doc: Doc, text: str) -> list[Span]:
         """Token-aligned phrase matches plus overlapping forms hidden inside glued tokens."""
         found = list(self.matcher(doc, as_spans=True))
-        return found + _recover_misaligned(doc, text, self.partners, found)
+        found += _recover_misaligned(doc, text, self.partners, found)
+        if self.tilt is not None:  # 职称评聘中向乡村教师倾斜 → 职称评聘倾斜
+            for m in self.tilt.finditer(text):
+                term = self.forms[m.group("head") + "倾斜"].term
+                span = doc.char_span(m.start(), m.end(), label=term, alignment_mode="expand")
+                if span is not None:
+                    found.append(span)
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)

@@ -26,14 +26,21 @@ GOAL_FOLLOWED_OK = re.compile(r"^(?:创建|评估|认定|督导|验收|县|区|�
 _ACTION = (
     "建设|新建|改扩建|扩建|建成|建立|组建|撤并|合并|整合|保留|办好|优化|提质|改造|标准化|规划|增设|创建|"
     "培育|举办|开办|恢复|关爱|帮扶|资助|保障|培养|培训|招聘|补充|配齐|配强|配备|选派|遴选|评选|认定|"
-    "治理|整治|规范|取缔|查处|整改|专项|入学|就读|随班|送教|交流|轮岗|管理|梯队|队伍|提高|提升|落实|"
+    "治理|整治|规范|取缔|查处|整改|专项|入学|就读|应入尽入|应助尽助|随班|送教|交流|轮岗|管理|梯队|队伍|提高|提升|落实|"
     "达到|拨付|增加|核定|纳入|实行|实施|推进|开展|覆盖|设立"
 )
 ACTION_BEFORE = re.compile(rf"(?:{_ACTION})[^，,。；;、]{{0,6}}$")
-ACTION_AFTER = re.compile(rf"^[^，,。；;、]{{0,4}}(?:{_ACTION})")
+ACTION_AFTER = re.compile(rf"^[^，,。；;、]{{0,6}}(?:{_ACTION})")
 NEEDS_ACTION = re.compile(
     r"(?:子女|儿童|学生|少年|机构|教研员|教研室|教科所|教师|学校|教学点|安置点)$|"
     r"^(?:生均|每百)|(?:率|比|系数|面积|设备值)$"
+)
+
+
+# A shortfall stated about the term (信息化应用水平不高, 师资力量薄弱) is a problem, not a measure.
+PROBLEM_AFTER = re.compile(
+    r"^[^，,。；;]{0,8}?(?:水平|能力|力度|程度|质量|意识)?(?:不高|不足|不够|不强|不均衡|不平衡|不到位|"
+    r"滞后|短缺|欠缺|薄弱|较弱|偏弱|偏低|较低|落后|差距较大|有待提高|有待加强|亟待|问题突出)"
 )
 
 
@@ -59,8 +66,25 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
         return False, "honour"
     if GOAL_TERM.search(canonical) and not GOAL_FOLLOWED_OK.search(ctx.after):
         return False, "goal"
+    if PROBLEM_AFTER.search(ctx.after) and not ACTION_BEFORE.search(ctx.before):
+        return False, "problem"
     if NEEDS_ACTION.search(canonical) and not (
         ACTION_BEFORE.search(ctx.before) or ACTION_AFTER.search(ctx.after)
     ):
         return False, "not-acted-on"
     return True, "lexicon"
+
+
+def tilt_pattern(terms: dict[str, str]) -> re.Pattern[str] | None:
+    """Measures of the form ``X倾斜`` (职称评聘倾斜, 经费倾斜) written apart, as Chinese reports
+    do: 职称评聘中向乡村教师倾斜, 经费向薄弱学校倾斜. ``terms``: form → canonical term; the
+    pattern's ``head`` group is a form's head (the form without 倾斜)."""
+    heads = sorted(
+        {f[:-2] for f in terms if f.endswith("倾斜") and "向" not in f and len(f) >= 4},
+        key=len,
+        reverse=True,
+    )
+    if not heads:
+        return None
+    alt = "|".join(re.escape(h) for h in heads)
+    return re.compile(rf"(?P<head>{alt})[^，,。；;！!？?]{{0,8}}?向[^，,。；;！!？?]{{1,14}}?倾斜")

@@ -95,3 +95,20 @@ def test_headings_and_short_lines_in_the_body_are_kept(segmenter):
     )
     r = reasons(detector_for(segmenter), text)
     assert all(v is None for v in r.values()), r
+
+
+def test_unbulleted_headlines_under_a_related_heading_and_bracketed_editor(segmenter):
+    text = (
+        "洛宁县推进集团化办学。\n"
+        "全县组建6个教育集团,覆盖乡镇学校41所。\n"
+        "下一步,洛宁县将持续补短板、强弱项。\n"
+        "（编辑：陈晨）\n"
+        "相关新闻：\n"
+        "洛宁县召开2023年秋季森林防火工作会议\n"
+        "洛宁：苹果产业助农增收\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["全县组建6个教育集团,覆盖乡镇学校41所。"] is None
+    assert r["（编辑：陈晨）"] == "meta"
+    assert r["洛宁县召开2023年秋季森林防火工作会议"] == "sidebar"
+    assert r["洛宁：苹果产业助农增收"] == "sidebar"

@@ -60,3 +60,15 @@ def test_goals_are_not_measures(pipeline):
     assert [c for _, c, _ in measures(pipeline, "加快推进义务教育优质均衡发展创建工作。")] == [
         "优质均衡创建"
     ]
+
+
+def test_tilt_measures_written_apart(pipeline):
+    assert measures(pipeline, "职称评聘中向乡村教师倾斜。") == [
+        ("职称评聘中向乡村教师倾斜", "职称评聘倾斜", "teacher_support_development")
+    ]
+    assert [c for _, c, _ in measures(pipeline, "经费重点向农村和薄弱学校倾斜。")] == ["经费倾斜"]
+
+
+def test_shortfalls_are_problems_not_measures(pipeline):
+    assert measures(pipeline, "三是教育信息化应用水平不高。") == []
+    assert [c for _, c, _ in measures(pipeline, "加强教育信息化建设。")] == ["教育信息化"]
