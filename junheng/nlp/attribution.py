@@ -25,6 +25,9 @@ LEAD_IN = re.compile(
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
     r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
 )
+PROVINCE_REF = re.compile(
+    r"(?:全|我|本|该)省|(?:^|[^\u4e00-\u9fff])(?:省|自治区)(?:委|政府|人民政府|教育厅|党委|召开|出台|印发)"
+)
 # what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
@@ -61,6 +64,7 @@ class _Section:
     region: Region | None = None
     sentences: list[int] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
+    province_ref: bool = False  # speaks of itself as a province (全省, 自治区教育厅)
     confidence: float = 0.0
     method: str = ""
 
@@ -85,14 +89,15 @@ def main_region(
     """The place a document is mainly about: title and frequent mentions, most specific wins."""
     scores: Counter[str] = Counter()
     regions: dict[str, Region] = {}
-    for m in title_mentions:
+    # a parent written just before its child (四川省凉山州) only qualifies it
+    for _, _, m in _chains(title_mentions):
         scores[m.region.adcode] += 3.0
         regions[m.region.adcode] = m.region
     seen_first = False
     for s in sentences:
         if s.boilerplate:
             continue
-        for m in s.mentions:
+        for _, _, m in _chains(s.mentions):
             scores[m.region.adcode] += 1.5 if not seen_first else 1.0
             regions[m.region.adcode] = m.region
             seen_first = True
@@ -179,6 +184,7 @@ def attribute(
             sections.append(current)
         else:
             current.units |= units
+        current.province_ref |= any(PROVINCE_REF.search(sentences[i].text) for i in members)
         for idx in members:
             current.sentences.append(idx)
             for m in sentences[idx].mentions:
@@ -356,6 +362,9 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = best, CONF_EVIDENCE, "evidence"
     for k, sec in enumerate(sections):
         if sec.region is not None:
+            continue
+        if sec.province_ref and main is not None and main.level == "province":
+            sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
             continue
         prev = sections[k - 1] if k > 0 else None
         nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)

@@ -9,6 +9,7 @@ Set ``doc.user_data["junheng.context"]`` (title, region hint) before running the
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -305,6 +306,18 @@ class PlaceComponent:
         return self.recognizer.find(Tokens(self.segmenter.cut(title)))
 
 
+GOVERNMENT_BODY = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院)$")
+
+
+def _source_mentions(places: PlaceComponent, source: str) -> list[PlaceMention]:
+    """Places of a 来源: a bureau's place, but not the province of a provincial paper or
+    portal (四川日报 reports on all of 四川)."""
+    found = places.title_mentions(source)
+    if GOVERNMENT_BODY.search(source):
+        return found
+    return [m for m in found if m.region.level != "province"]
+
+
 class AttributionComponent:
     """Region per sentence from the document's places, sections and self-references."""
 
@@ -342,7 +355,7 @@ class AttributionComponent:
         ]
         title_mentions = self.places.title_mentions(ctx.title) if ctx.title else []
         if ctx.source:  # a publishing bureau counts like a headline mention
-            title_mentions = [*title_mentions, *self.places.title_mentions(ctx.source)]
+            title_mentions = [*title_mentions, *_source_mentions(self.places, ctx.source)]
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=ctx.region_hint)
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = attribution.attribute(

@@ -102,6 +102,34 @@ def test_district_name_shared_by_several_cities_follows_its_qualified_mention(pi
     assert cities == {("南京市", "鼓楼区")}
 
 
+def test_province_text_speaking_of_itself_stays_provincial(pipeline):
+    text = (
+        "自治区教育厅：全区义务教育均衡发展取得新成效\n"
+        "内蒙古自治区教育厅　2023-12-18\n"
+        "近日，自治区召开义务教育优质均衡发展推进会。\n"
+        "鄂尔多斯市东胜区以“名校+”模式推进集团化办学，组建教育集团12个。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    regions = [s.region for s in doc.sentences if not s.boilerplate]
+    assert [(r.province, r.county) for r in regions] == [
+        ("内蒙古自治区", ""),
+        ("内蒙古自治区", ""),
+        ("内蒙古自治区", "东胜区"),
+    ]
+
+
+def test_provincial_paper_as_source_does_not_make_the_report_provincial(pipeline):
+    text = (
+        "四川省凉山州多地推进义务教育均衡发展见闻\n"
+        "2024年3月15日 来源：四川日报 记者 李娟 张强\n"
+        "昭觉县：该县全县建成寄宿制学校27所。\n"
+        "西昌市：西昌市严格落实公民同招政策。\n"
+        "州教育局相关负责人表示，力争到2027年全州有3个县通过国家督导评估认定。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert content_regions(doc) == ["凉山彝族自治州", "昭觉县", "西昌市", "凉山彝族自治州"]
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"
