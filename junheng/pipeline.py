@@ -121,16 +121,17 @@ class Pipeline:
     def _categorize_new(
         self, found: tuple[MeasureMention, ...], sentence: str
     ) -> tuple[MeasureMention, ...]:
-        """Categories for measures the lexicon lacks: the category of the sentence's lexicon
-        measures when it has some, else the strategy whose cues the name and sentence share."""
+        """Categories for measures the lexicon lacks: the strategy whose cues the name itself
+        shares, else the category of the sentence's lexicon measures, else the strategy whose
+        cues the name and its sentence share."""
         known = [m.category for m in found if m.category is not None]
         out = []
         for m in found:
             if m.category is None:
                 category = (
-                    known[0]
-                    if known
-                    else self.categorizer.categorize(m.canonical, context=sentence)
+                    self.categorizer.categorize(m.canonical)
+                    or (known[0] if known else None)
+                    or self.categorizer.categorize(m.canonical, context=sentence)
                 )
                 m = replace(m, category=category)
             out.append(m)

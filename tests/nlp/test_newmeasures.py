@@ -100,3 +100,10 @@ def test_discovery_brings_back_removed_lexicon_terms(pipeline, sample_texts):
     back = {r for r in removed if r in found}
     assert len(back) >= 5, back
     assert "泛亚电竞" not in found  # spam does not come back as a term
+
+
+def test_quoted_name_takes_the_category_its_own_words_give(pipeline):
+    doc = analyse_text(pipeline, "全县推进教师交流轮岗，实施“城乡学校一体化办学”改革。")
+    found = {m.canonical: m.category for s in doc.sentences for m in s.measures}
+    assert found["城乡学校一体化办学"] == "school_collaboration"
+    assert found["交流轮岗"] == "teacher_allocation"
