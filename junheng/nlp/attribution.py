@@ -97,7 +97,7 @@ def main_region(
     for s in sentences:
         if s.boilerplate:
             continue
-        for _, _, m in _chains(s.mentions):
+        for m in _evidence(s):
             scores[m.region.adcode] += 1.5 if not seen_first else 1.0
             regions[m.region.adcode] = m.region
             seen_first = True
@@ -187,7 +187,7 @@ def attribute(
         current.province_ref |= any(PROVINCE_REF.search(sentences[i].text) for i in members)
         for idx in members:
             current.sentences.append(idx)
-            for m in sentences[idx].mentions:
+            for m in _evidence(sentences[idx]):
                 current.evidence[m.region.adcode] += 1
 
     _resolve_sections(sections, by_code, main)
@@ -283,6 +283,17 @@ def _opens_clause(s: SentenceInfo, current: Region | None) -> bool:
     lead = PREAMBLE.match(s.text)
     head = min(s.mentions, key=lambda m: m.start)
     return head.start == (lead.end() if lead else 0) and _speaks_for_itself(s, anchor)
+
+
+def _evidence(s: SentenceInfo) -> list[PlaceMention]:
+    """The places a sentence speaks of: partners and destinations (与新疆和田地区…, 赴天祝…)
+    are left out."""
+    kept = []
+    for start, _, m in _chains(s.mentions):
+        kept.append(m)
+        if NOT_SUBJECT.search(s.text[max(0, start - 2) : start]):
+            kept.pop()
+    return kept
 
 
 def _chains(mentions: Sequence[PlaceMention]) -> list[tuple[int, int, PlaceMention]]:

@@ -41,6 +41,14 @@ SUFFIX_OF_LEVEL = {
 }
 
 
+# Generic names that are ordinary words far more often than places: a named city is not
+# enough to take them (新城区学校, 开发区建设); only 阳泉市城区 is.
+ORDINARY_AREAS = frozenset(
+    "城区 郊区 矿区 新区 新城区 老城区 高新区 开发区 经开区 示范区 东区 西区 南区 北区 中区 "
+    "城中区 城东区 城西区 城南区 城北区".split()
+)
+
+
 class Tokens:
     """Token texts with their start offsets (``starts`` has one extra entry: the text length)."""
 
@@ -130,11 +138,15 @@ class PlaceRecognizer:
         """Resolved place mentions; ``context`` regions (site hint, title) help resolve names."""
         cands = self.candidates(tokens)
         kept: list[tuple[int, int, list[NameEntry]]] = []
+        bare: list[tuple[int, int, list[NameEntry]]] = []  # 和平区 without its city before it
         for a, b, entries in cands:
             name = entries[0].name
             if name in self.gazetteer.generic:
                 prev = "".join(tokens.words[max(0, a - 2) : a])
-                entries = [e for e in entries if self._parent_named(e.region, prev)]
+                named = [e for e in entries if self._parent_named(e.region, prev)]
+                if not named and name not in ORDINARY_AREAS:
+                    bare.append((a, b, [e for e in entries if e.kind == "full"]))
+                entries = named
             short = [e for e in entries if e.kind == "short"]
             if short and (
                 self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts
@@ -169,6 +181,13 @@ class PlaceRecognizer:
                 known.append(entries[0].region)
         provinces = {r.province for r in known}
         cities = {(r.province, r.city) for r in known if r.city}
+        # a name that is also an ordinary word, inside a city the text names (城关区 in a report
+        # of 拉萨市教育局)
+        for a, b, entries in bare:
+            inside = [e for e in entries if (e.region.province, e.region.city) in cities]
+            if len({e.region.adcode for e in inside}) == 1:
+                kept.append((a, b, inside))
+        kept.sort(key=lambda c: c[0])
         mentions = []
         for a, b, entries in kept:
             region = self._resolve(entries, provinces, cities)

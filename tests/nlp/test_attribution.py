@@ -130,6 +130,30 @@ def test_provincial_paper_as_source_does_not_make_the_report_provincial(pipeline
     assert content_regions(doc) == ["凉山彝族自治州", "昭觉县", "西昌市", "凉山彝族自治州"]
 
 
+def test_district_name_that_is_also_a_word_resolves_inside_the_named_city(pipeline):
+    text = (
+        "城关区：京藏携手助推义务教育优质均衡发展\n"
+        "发布日期：2024-06-20　信息来源：拉萨市教育局\n"
+        "近年来，城关区深入推进义务教育优质均衡发展。\n"
+        "同时，城关区与堆龙德庆区、达孜区建立教研协作区。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    names = {(s.region.city, s.region.county) for s in doc.sentences if s.region}
+    assert names == {("拉萨市", "城关区")}
+
+
+def test_partners_alone_never_become_the_reports_place(pipeline):
+    # 和平区 cannot be resolved (天津 or 沈阳); the partners it helps are not its place
+    text = (
+        "和平区：以“三个协同”推动义务教育优质均衡\n"
+        "近年来，和平区坚持“教育立区”战略，推行干部教师交流轮岗。\n"
+        "在对口帮扶方面，和平区与甘肃省天祝藏族自治县结对，选派12名教师赴天祝支教。\n"
+        "和平区还与新疆和田地区策勒县开展“组团式”教育帮扶。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert all(s.region is None for s in doc.sentences)
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"
