@@ -72,3 +72,11 @@ def test_tilt_measures_written_apart(pipeline):
 def test_shortfalls_are_problems_not_measures(pipeline):
     assert measures(pipeline, "三是教育信息化应用水平不高。") == []
     assert [c for _, c, _ in measures(pipeline, "加强教育信息化建设。")] == ["教育信息化"]
+
+
+def test_more_shortfalls_and_actions(pipeline):
+    assert measures(pipeline, "二是教师结构性缺编突出。") == []
+    assert measures(pipeline, "县城学校大班额问题尚未彻底消除。") == []
+    found = [c for _, c, _ in measures(pipeline, "严格校外培训机构审批和监管。")]
+    assert found == ["校外培训机构"]
+    assert [c for _, c, _ in measures(pipeline, "全县突出师德师风建设。")] == ["师德师风建设"]
