@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -16,6 +17,9 @@ AUTHOR_FIELD = re.compile(
     r"(?:作者|记者|通讯员)\s*[:：]\s*([^\s:：|]{1,30}?)(?=\s|$|时间|来源|发布|浏览)"
 )
 SENT_END = re.compile(r"[。；;!?！？]$")
+META_FIELD = re.compile(r"(?:来源|作者|记者|通讯员|时间|日期|编辑)\s*[:：]")
+PROMO_LINE = re.compile(r"点击蓝字|关注我们|长按识别|扫码关注|识别二维码|点击上方")
+ISSUER = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院|小学|中学)$")
 HEADER_LINES = 8
 
 
@@ -39,7 +43,8 @@ def normalise_date(text: str) -> str | None:
 def parse_header(text: str) -> TextHeader:
     """Read the first lines: a ``标题:`` field or the first headline-like line, the first
     labelled or standalone date, and ``来源:`` / ``作者:`` fields."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:HEADER_LINES]
+    every = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = every[:HEADER_LINES]
     title = None
     for line in lines:
         m = TITLE_FIELD.match(line)
@@ -48,8 +53,14 @@ def parse_header(text: str) -> TextHeader:
             break
     if title is None:
         for line in lines:
-            if len(CJK.findall(line)) >= 8 and len(line) <= 80 and not SENT_END.search(line):
-                title = line
+            if (
+                len(CJK.findall(line)) >= 8
+                and len(line) <= 80
+                and not SENT_END.search(line)
+                and not PROMO_LINE.search(line)
+                and not META_FIELD.search(line)
+            ):
+                title = _strip_symbols(line)
                 break
     published = source = author = None
     for line in lines:
@@ -57,8 +68,6 @@ def parse_header(text: str) -> TextHeader:
             published = normalise_date(line)
         if source is None and (m := SOURCE_FIELD.search(line)):
             source = m.group(1)
-        if author is None and (m := AUTHOR_FIELD.search(line)):
-            author = m.group(1)
     from junheng.crawler.extract.credits import edge_spans, labelled_author, unlabelled_source
 
     if source is None:  # a name beside the date: 内蒙古自治区教育厅　2023-12-18
@@ -67,7 +76,27 @@ def parse_header(text: str) -> TextHeader:
                 source = unlabelled_source(line, title)
                 if source:
                     break
-    if author is None:  # bylines: 记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)
-        spans = [t for line in lines if line != title for t in edge_spans(line, len(line))]
-        author = labelled_author(spans)
+    # 作者：/记者 labels and bylines (记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)), else a bare field
+    spans = [t for line in lines if line != title for t in edge_spans(line, len(line))]
+    author = labelled_author(spans)
+    if author is None:
+        author = next((m.group(1) for ln in lines if (m := AUTHOR_FIELD.search(ln))), None)
+    # a report signed at its end: 互助土族自治县教育局 / 2023年12月20日
+    for k in range(len(every) - 1, max(len(every) - 4, 0), -1):
+        if len(every[k]) <= 16 and (date := normalise_date(every[k])):
+            published = published or date
+            issuer = every[k - 1]
+            if source is None and len(issuer) <= 30 and ISSUER.search(issuer):
+                source = issuer
+            break
     return TextHeader(title, published, source, author)
+
+
+def _strip_symbols(line: str) -> str:
+    """The line without emoji and pictographs at its ends (🔥标题💪)."""
+    chars = list(line)
+    while chars and unicodedata.category(chars[0]) in ("So", "Sk", "Cf", "Zs"):
+        chars.pop(0)
+    while chars and unicodedata.category(chars[-1]) in ("So", "Sk", "Cf", "Zs"):
+        chars.pop()
+    return "".join(chars).strip()

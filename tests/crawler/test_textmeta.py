@@ -53,3 +53,18 @@ def test_dates():
 )
 def test_header_bylines(text, author):
     assert parse_header(text).author == author
+
+
+def test_wechat_header_and_a_report_signed_at_its_end():
+    wechat = "点击蓝字 关注我们👆\n阳城教育 2024-05-09 18:30 山西\n🔥阳城这所乡村小学火了！城乡孩子同上一堂课\n正文。"
+    h = parse_header(wechat)
+    assert (h.title, h.published, h.source) == (
+        "阳城这所乡村小学火了！城乡孩子同上一堂课",
+        "2024-05-09",
+        "阳城教育",
+    )
+    signed = "互助县2023年义务教育优质均衡发展工作总结\n一、基本情况\n正文。\n互助土族自治县教育局\n2023年12月20日\n"
+    h = parse_header(signed)
+    assert (h.published, h.source) == ("2023-12-20", "互助土族自治县教育局")
+    h = parse_header("琼中推进教育\n来源：海南日报　作者：记者 陈蔚林 通讯员 王家传\n")
+    assert h.author == "陈蔚林 王家传"

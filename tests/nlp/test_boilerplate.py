@@ -112,3 +112,18 @@ def test_unbulleted_headlines_under_a_related_heading_and_bracketed_editor(segme
     assert r["（编辑：陈晨）"] == "meta"
     assert r["洛宁县召开2023年秋季森林防火工作会议"] == "sidebar"
     assert r["洛宁：苹果产业助农增收"] == "sidebar"
+
+
+def test_wechat_and_notice_furniture(segmenter):
+    text = (
+        "点击蓝字 关注我们👆\n"
+        "阳城县以城乡学校共同体建设为抓手，让乡村孩子在家门口上好学。\n"
+        "—END—\n"
+        "【南海网】原标题：山区孩子在家门口享受优质教育\n"
+        "联系电话：0431-88904567\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["阳城县以城乡学校共同体建设为抓手，让乡村孩子在家门口上好学。"] is None
+    for line in ("点击蓝字 关注我们👆", "—END—", "联系电话：0431-88904567"):
+        assert r[line] is not None, line
+    assert r["【南海网】原标题：山区孩子在家门口享受优质教育"] is not None

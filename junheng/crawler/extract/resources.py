@@ -411,7 +411,11 @@ PAREN_BYLINE = re.compile(r"[（(]\s*((?:[\u4e00-\u9fa5·]{2,4}[\s、]*){1,5})\s
 PAREN_SPAN = re.compile(r"[（(][^（()）]{2,40}[)）]")
 BYLINE_CLEAN = re.compile(r"\S{2,8}报道|发自\S{2,6}|\S{2,6}电(?=[（(])")
 NAME_SLASH_SOURCE = re.compile(r"(?:^|\s)([\u4e00-\u9fa5]{2,4})\s*/\s*[\u4e00-\u9fa5A-Za-z]{2,12}")
-BYLINE_TAIL = re.compile(r"(?:摄影?|报道|供图|整理|编译)$")
+# a role word, or the label of the next field run into the name (周文斌访问量：…)
+BYLINE_TAIL = re.compile(
+    r"(?:摄影?|报道|供图|整理|编译|访问量?|浏览(?:量|次数?)?|阅读(?:量|数)?|点击(?:量|数)?|"
+    r"来源|发布|时间|日期)$"
+)
 ROLE_SUFFIX = re.compile(r"(?:记者|通讯员|评论员|实习生|摄影|编辑|作者)$")
 # a credit line after the text: what follows it is another block (teasers, comments)
 END_CREDIT = re.compile(
@@ -468,5 +472,8 @@ NOT_SOURCE = re.compile(
     r"更新|发布|发表|原创|转载|关注|举报|星期.|周.|查看\S*|[AaＡ][+\-－]|我要\S*|加入\S*|订阅|朗读|"
     r"放大|缩小|放大字体|缩小字体|微博|微信|QQ\S*|复制\S*|二维码|返回\S*|发表于|发布于|更新于|"
     r"最后更新|发布时间|发表时间|更新时间)$|^[\d\W_]+$|"
-    r"^(?:围观|阅读|浏览|点击|访问|人气)\S*\d",
+    r"^(?:围观|阅读|浏览|点击|访问|人气)\S*\d|"
+    # a province alone after the time is where a post was sent from (微信: 2024-05-09 18:30 山西)
+    r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)$",
 )
