@@ -28,6 +28,13 @@ LEAD_IN = re.compile(
 PROVINCE_REF = re.compile(
     r"(?:全|我|本|该)省|(?:^|[^\u4e00-\u9fff])(?:省|自治区)(?:委|政府|人民政府|教育厅|党委|召开|出台|印发)"
 )
+# a paragraph opened by the province itself (the subject, not a comparison: 在全省推广)
+PROVINCE_SPEAKS = re.compile(
+    LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?"
+    r"(?:全省|我省|本省|省(?:委|政府|人民政府|教育厅)|(?:省|自治区)教育厅(?:有关|相关)?负责人|"
+    r"自治区(?:党委|政府|人民政府|教育厅)?(?:[：:]|召开|将|要|出台|印发))"
+)
+MEETING_SPEAKS = re.compile(r"^(?:会议|大会|会上|会后)[，,]?(?:要求|强调|指出|提出|部署|明确)")
 # what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
@@ -80,6 +87,24 @@ def _unit_ok(region: Region, units: set[str]) -> bool:
     return not units or unit_suffix(region) in units
 
 
+# a dispatch line names where it was filed, not what it is about (新华社长沙3月5日电)
+DATELINE = re.compile(
+    r"(?:社|网|报|台|电视|客户端)\s*([\u4e00-\u9fff]{2,8}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)"
+)
+
+
+def _drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
+    """The sentences without the place mentions of their dispatch lines."""
+    out = []
+    for s in sentences:
+        spans = [m.span(1) for m in DATELINE.finditer(s.text[:60])]
+        if spans:
+            kept = [m for m in s.mentions if not any(a <= m.start < b for a, b in spans)]
+            s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
+        out.append(s)
+    return out
+
+
 def main_region(
     sentences: Sequence[SentenceInfo],
     *,
@@ -87,6 +112,7 @@ def main_region(
     hint: Region | None = None,
 ) -> Region | None:
     """The place a document is mainly about: title and frequent mentions, most specific wins."""
+    sentences = _drop_datelines(sentences)
     scores: Counter[str] = Counter()
     regions: dict[str, Region] = {}
     # a parent written just before its child (四川省凉山州) only qualifies it
@@ -129,6 +155,7 @@ def attribute(
     min_confidence: float = 0.5,
 ) -> list[Attribution]:
     """One attribution per sentence (boilerplate sentences get none)."""
+    sentences = _drop_datelines(sentences)
     by_code: dict[str, Region] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
     part = 0
@@ -162,7 +189,27 @@ def attribute(
         opens = anchor is not None and (
             region is None or not _same_or_related(anchor, region, main, own=own)
         )
-        if listed is not None and (current is None or current.region != listed):
+        speaks = (
+            main is not None
+            and not has_mentions
+            and PROVINCE_SPEAKS.match(sentences[members[0]].text) is not None
+        )
+        meeting = (
+            main is not None
+            and not has_mentions
+            and not units - {unit_suffix(main)}
+            and MEETING_SPEAKS.match(sentences[members[0]].text) is not None
+        )
+        if (speaks or meeting) and main is not None:
+            # 全省将力争…, 省教育厅有关负责人介绍…: the province speaks after its counties;
+            # 会议要求…: the meeting's organiser, the document's place
+            back = main.at("province") if speaks else main
+            if current is None or current.region != back:
+                current = _Section(back, set(units), region=back)
+                sections.append(current)
+            else:
+                current.units |= units
+        elif listed is not None and (current is None or current.region != listed):
             # 奎文区、潍城区严格控制大班额: the counties listed share the paragraph
             current = _Section(listed, set(units), region=listed)
             sections.append(current)
@@ -283,6 +330,11 @@ def _opens_clause(s: SentenceInfo, current: Region | None) -> bool:
     lead = PREAMBLE.match(s.text)
     head = min(s.mentions, key=lambda m: m.start)
     return head.start == (lead.end() if lead else 0) and _speaks_for_itself(s, anchor)
+
+
+def subject_places(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """The places ``text`` speaks of, without partners, destinations and venues."""
+    return _evidence(SentenceInfo(0, text, mentions))
 
 
 def _evidence(s: SentenceInfo) -> list[PlaceMention]:
@@ -419,4 +471,13 @@ def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | Non
         )
         if sec.evidence[main.adcode] >= best_child:
             return main
+    top = votes[ranked[0].adcode]
+    tied = [r for r in ranked if votes[r.adcode] == top]
+    if len(tied) > 2 and all(r.level == "county" for r in tied):
+        # a list of counties, none named more than the others: their city or province
+        for level in ("city", "province"):
+            parents = {r.at(level) for r in tied}
+            if len(parents) == 1:
+                return parents.pop()
+        return None
     return ranked[0]

@@ -203,8 +203,12 @@ class BoilerplateDetector:
         """Bullet lists of headlines with teasers, and the heading line above them."""
         n = len(lines)
         # list items: bulleted lines not already explained as metadata fields (- 格式:doc)
+        # (items that are sentences, or led by ——, are the report's own lists of work done)
         bullets = [
-            bool(BULLET.match(line.text)) and not any(reasons[i] for i in line.sentences)
+            bool(BULLET.match(line.text))
+            and not any(reasons[i] for i in line.sentences)
+            and not line.text.lstrip().startswith("——")
+            and "。" not in line.text
             for line in lines
         ]
         k = 0

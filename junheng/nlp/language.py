@@ -353,10 +353,21 @@ class AttributionComponent:
             )
             for k, s in enumerate(spans)
         ]
-        title_mentions = self.places.title_mentions(ctx.title) if ctx.title else []
+        title_mentions = []
+        if ctx.title:  # not the places a headline only mentions (推进会在吴忠召开)
+            title_mentions = attribution.subject_places(
+                ctx.title, self.places.title_mentions(ctx.title)
+            )
+        hint = ctx.region_hint
         if ctx.source:  # a publishing bureau counts like a headline mention
-            title_mentions = [*title_mentions, *_source_mentions(self.places, ctx.source)]
-        main = attribution.main_region(infos, title_mentions=title_mentions, hint=ctx.region_hint)
+            from_source = _source_mentions(self.places, ctx.source)
+            title_mentions = [*title_mentions, *from_source]
+            provinces = {m.region for m in from_source}
+            if hint is None and len(provinces) == 1 and GOVERNMENT_BODY.search(ctx.source):
+                only = next(iter(provinces))
+                # 宁夏回族自治区教育厅 reports on its province, whatever counties it names
+                hint = only if only.level == "province" else None
+        main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = attribution.attribute(
             infos, main=main, min_confidence=self.min_confidence

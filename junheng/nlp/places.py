@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from itertools import accumulate
 
 from junheng.nlp.gazetteer import Gazetteer, NameEntry
@@ -147,6 +148,14 @@ class PlaceRecognizer:
                 if not named and name not in ORDINARY_AREAS:
                     bare.append((a, b, [e for e in entries if e.kind == "full"]))
                 entries = named
+            # a derived former name whose stem is a common word (新建县 from 新建区: 新建县城…)
+            # needs the same support as a short form
+            entries = [
+                replace(e, kind="short")
+                if e.kind == "former" and self.word_freq(e.name[:-1]) >= COMMON_WORD_FREQ
+                else e
+                for e in entries
+            ]
             short = [e for e in entries if e.kind == "short"]
             if short and (
                 self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts

@@ -154,6 +154,30 @@ def test_partners_alone_never_become_the_reports_place(pipeline):
     assert all(s.region is None for s in doc.sentences)
 
 
+def test_dispatch_city_and_verb_like_former_names_are_not_the_place(pipeline):
+    text = (
+        "甘肃渭源：乡村学校变了样\n"
+        "新华社兰州3月5日电（记者 张三）甘肃省定西市渭源县推行县管校聘改革。\n"
+        "全县加快新建县第三实验小学，新增学位2000个。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text)) == ["渭源县", "渭源县", "渭源县"]
+
+
+def test_provincial_meeting_report(pipeline):
+    text = (
+        "全区义务教育优质均衡发展推进会在吴忠召开\n"
+        "发布时间：2024-04-18　来源：宁夏回族自治区教育厅\n"
+        "4月17日，全区义务教育优质均衡发展推进会在吴忠市召开。\n"
+        "会议指出，银川市金凤区、石嘴山市大武口区、吴忠市利通区顺利通过督导评估。\n"
+        "利通区介绍了推进城乡学校共同体建设的经验。\n"
+        "会议要求，各地要严格落实公民同招和免试就近入学政策。\n"
+        "自治区教育厅有关负责人表示，全区将力争到2027年有30个县通过评估。\n"
+    )
+    regions = [s.region for s in analyse_text(pipeline, text).sentences if not s.boilerplate]
+    assert [r.county if r else None for r in regions] == ["", "", "", "利通区", "", ""]
+    assert {r.province for r in regions} == {"宁夏回族自治区"}
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"

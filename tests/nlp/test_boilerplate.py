@@ -127,3 +127,15 @@ def test_wechat_and_notice_furniture(segmenter):
     for line in ("点击蓝字 关注我们👆", "—END—", "联系电话：0431-88904567"):
         assert r[line] is not None, line
     assert r["【南海网】原标题：山区孩子在家门口享受优质教育"] is not None
+
+
+def test_dash_led_work_items_are_content(segmenter):
+    text = (
+        "来凤县教育局2024年工作回顾\n"
+        "今年重点做了以下工作：\n"
+        "——推进集团化办学。组建城乡教育集团6个，覆盖乡村学校32所。\n"
+        "——深化县管校聘改革。交流轮岗教师260名。\n"
+        "——落实控辍保学。全县义务教育巩固率达到99%。\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert all(v is None for v in r.values()), r
