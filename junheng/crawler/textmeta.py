@@ -8,16 +8,21 @@ from dataclasses import dataclass
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
-LABELLED_DATE = re.compile(r"(?:时间|日期|发布|发表|更新)\s*[:：]?\s*")
-TITLE_FIELD = re.compile(r"^\s*标题\s*[:：]\s*(.+?)\s*(?:\[打印本页\]|【打印】)?\s*$")
+# labels in simplified or traditional characters (來源, 發布時間, 記者)
+LABELLED_DATE = re.compile(r"(?:[时時][间間]|日期|[发發]布|[发發]表|更新)\s*[:：]?\s*")
+TITLE_FIELD = re.compile(r"^\s*[标標][题題]\s*[:：]\s*(.+?)\s*(?:\[打印本页\]|【打印】)?\s*$")
 SOURCE_FIELD = re.compile(
-    r"(?:信息|文章|新闻|稿件)?来源\s*[:：]\s*([^\s:：|]{2,30}?)(?=\s|$|责任|编辑|作者|时间|浏览|我要)"
+    r"(?:信息|文章|新闻|稿件)?[来來]源\s*[:：]\s*([^\s:：|]{2,30}?)"
+    r"(?=\s|$|[责責]任|[编編][辑輯]|作者|[时時][间間]|[浏瀏][览覽]|我要)"
 )
 AUTHOR_FIELD = re.compile(
-    r"(?:作者|记者|通讯员)\s*[:：]\s*([^\s:：|]{1,30}?)(?=\s|$|时间|来源|发布|浏览)"
+    r"(?:作者|[记記]者|通[讯訊][员員])\s*[:：]\s*([^\s:：|]{1,30}?)"
+    r"(?=\s|$|[时時][间間]|[来來]源|[发發]布|[浏瀏][览覽])"
 )
 SENT_END = re.compile(r"[。；;!?！？]$")
-META_FIELD = re.compile(r"(?:来源|作者|记者|通讯员|时间|日期|编辑)\s*[:：]")
+META_FIELD = re.compile(
+    r"(?:[来來]源|作者|[记記]者|通[讯訊][员員]|[时時][间間]|日期|[编編][辑輯])\s*[:：]"
+)
 PROMO_LINE = re.compile(r"点击蓝字|关注我们|长按识别|扫码关注|识别二维码|点击上方")
 ISSUER = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院|小学|中学)$")
 HEADER_LINES = 8

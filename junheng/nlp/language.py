@@ -150,6 +150,7 @@ class MeasureComponent:
         for form in self.forms:
             self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
         self.tilt = measures.tilt_pattern({f: e.term for f, e in self.forms.items()})
+        self.gapped = measures.gapped_pattern(set(self.forms))
 
     def _beyond_lexicon(
         self, doc: Doc, text: str, sentences: list[SentenceSpan], lexicon: list[Span]
@@ -180,6 +181,11 @@ class MeasureComponent:
         if self.tilt is not None:  # 职称评聘中向乡村教师倾斜 → 职称评聘倾斜
             for m in self.tilt.finditer(text):
                 term = self.forms[m.group("head") + "倾斜"].term
+                span = doc.char_span(m.start(), m.end(), label=term, alignment_mode="expand")
+                if span is not None:
+                    found.append(span)
+        for pattern, term in self.gapped:  # 为乡村教师每人每月发放生活补助
+            for m in pattern.finditer(text):
                 span = doc.char_span(m.start(), m.end(), label=term, alignment_mode="expand")
                 if span is not None:
                     found.append(span)

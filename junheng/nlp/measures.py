@@ -38,6 +38,7 @@ NEEDS_ACTION = re.compile(
 )
 
 
+ORGANISATION = re.compile(r"(?:委员会|领导小组|督导室)$")
 # A shortfall stated about the term (信息化应用水平不高, 师资力量薄弱) is a problem, not a measure.
 PROBLEM_AFTER = re.compile(
     r"^[^，,。；;]{0,8}?(?:水平|能力|力度|程度|质量|意识)?(?:不高|不足|不够|不强|不均衡|不平衡|不到位|"
@@ -68,6 +69,8 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
         return False, "honour"
     if GOAL_TERM.search(canonical) and not GOAL_FOLLOWED_OK.search(ctx.after):
         return False, "goal"
+    if ORGANISATION.search(canonical) and ctx.after.startswith("办公室"):
+        return False, "office"  # 报省政府教育督导委员会办公室: an addressee or issuer
     if PROBLEM_AFTER.search(ctx.after) and not ACTION_BEFORE.search(ctx.before):
         return False, "problem"
     if NEEDS_ACTION.search(canonical) and not (
@@ -90,3 +93,17 @@ def tilt_pattern(terms: dict[str, str]) -> re.Pattern[str] | None:
         return None
     alt = "|".join(re.escape(h) for h in heads)
     return re.compile(rf"(?P<head>{alt})[^，,。；;！!？?]{{0,8}}?向[^，,。；;！!？?]{{1,14}}?倾斜")
+
+
+# Compounds that reports write apart: (head, tail, the lexicon term they make). The head and tail
+# sit in one clause, at most 12 characters apart (为乡村教师每人每月发放生活补助).
+GAPPED_TERMS = (("乡村教师", "(?:生活|岗位|工作)(?:补助|补贴)", "乡村教师生活补助"),)
+
+
+def gapped_pattern(known: set[str]) -> list[tuple[re.Pattern[str], str]]:
+    """Patterns for the ``GAPPED_TERMS`` whose term the lexicon has."""
+    return [
+        (re.compile(rf"{head}[^，,。；;！!？?]{{1,12}}?{tail}"), term)
+        for head, tail, term in GAPPED_TERMS
+        if term in known
+    ]

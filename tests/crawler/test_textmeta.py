@@ -68,3 +68,14 @@ def test_wechat_header_and_a_report_signed_at_its_end():
     assert (h.published, h.source) == ("2023-12-20", "互助土族自治县教育局")
     h = parse_header("琼中推进教育\n来源：海南日报　作者：记者 陈蔚林 通讯员 王家传\n")
     assert h.author == "陈蔚林 王家传"
+
+
+def test_traditional_labels_and_speech_venues():
+    h = parse_header(
+        "安溪縣推進義務教育優質均衡發展工作\n發布時間：2023-10-16 09:20　來源：安溪縣教育局\n"
+    )
+    assert (h.published, h.source) == ("2023-10-16", "安溪縣教育局")
+    h = parse_header(
+        "2024年蕲春县人民政府工作报告（节选）\n——2024年1月10日在蕲春县第十八届人民代表大会第四次会议上\n"
+    )
+    assert (h.published, h.source) == ("2024-01-10", None)

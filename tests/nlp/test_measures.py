@@ -80,3 +80,9 @@ def test_more_shortfalls_and_actions(pipeline):
     found = [c for _, c, _ in measures(pipeline, "严格校外培训机构审批和监管。")]
     assert found == ["校外培训机构"]
     assert [c for _, c, _ in measures(pipeline, "全县突出师德师风建设。")] == ["师德师风建设"]
+
+
+def test_allowances_written_apart_and_offices(pipeline):
+    found = measures(pipeline, "为乡村教师每人每月发放生活补助700元至1500元。")
+    assert [(c, k) for _, c, k in found] == [("乡村教师生活补助", "teacher_support_development")]
+    assert measures(pipeline, "请向省政府教育督导委员会办公室反映。") == []
