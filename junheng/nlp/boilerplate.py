@@ -33,6 +33,10 @@ CHROME = re.compile(
     r"点击蓝字|关注我们|^\W*END\W*$|(?:联系|咨询|监督|举报)电话\s*[:：]|原标题\s*[:：]",
     re.I,
 )
+SIGNATURE = re.compile(
+    r"[\u4e00-\u9fff（）()]{4,30}(?:局|厅|委员会|委员会办公室|办公室|人民政府|政府|中心)"
+)
+CREDIT = re.compile(r"^[(（][^()（）]{2,30}(?:供稿|供图|报送)[)）]$")
 CAPTION = re.compile(r"^[(（]?(?:资料)?图片(?:来源|仅供参考)|^[(（]?图为|^[(（]?图片由")
 PROMO = re.compile(
     r"(?:下面|以下)是.{0,20}(?:整理|收集|分享|为大家).{0,40}(?:仅供参考|希望|欢迎)|"
@@ -117,6 +121,10 @@ class BoilerplateDetector:
             if len(key) >= 15 and key in seen:
                 mark(line, "duplicate")
             seen.add(key)
+        # the issuer signing off (互助县教育局 / 2023年12月20日) and credit lines at the end
+        for line in lines[-3:]:
+            if SIGNATURE.fullmatch(line.text.strip()) or CREDIT.search(line.text):
+                mark(line, "meta")
         # 4. garbage neighbourhoods: short fragments next to garbage
         for i, s in enumerate(sents):
             if reasons[i] is None and len(s) <= 12:

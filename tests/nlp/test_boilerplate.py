@@ -139,3 +139,16 @@ def test_dash_led_work_items_are_content(segmenter):
     )
     r = reasons(detector_for(segmenter), text)
     assert all(v is None for v in r.values()), r
+
+
+def test_signature_and_credit_lines_at_the_end(segmenter):
+    text = (
+        "全县义务教育巩固率达到99%。\n"
+        "湖南省人民政府教育督导委员会办公室\n"
+        "（湛江市教育局基础教育科供稿）\n"
+        "2024年1月15日\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["全县义务教育巩固率达到99%。"] is None
+    assert r["湖南省人民政府教育督导委员会办公室"] == "meta"
+    assert r["（湛江市教育局基础教育科供稿）"] == "meta"
