@@ -37,7 +37,9 @@ PROVINCE_SPEAKS = re.compile(
 MEETING_SPEAKS = re.compile(r"^(?:会议|大会|会上|会后)[，,]?(?:要求|强调|指出|提出|部署|明确)")
 # what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
-NOT_SUBJECT = re.compile(r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往)$")
+NOT_SUBJECT = re.compile(
+    r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受)$"
+)
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
 ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
@@ -72,6 +74,7 @@ class _Section:
     sentences: list[int] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
     province_ref: bool = False  # speaks of itself as a province (全省, 自治区教育厅)
+    unknown: bool = False  # about a place junheng cannot resolve: left unattributed
     confidence: float = 0.0
     method: str = ""
 
@@ -94,12 +97,18 @@ DATELINE = re.compile(
 
 
 def _drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
-    """The sentences without the place mentions of their dispatch lines."""
+    """The sentences without the place mentions of their dispatch lines and of the document
+    titles they cite (《辽宁省人民政府办公厅转发…》)."""
     out = []
     for s in sentences:
         spans = [m.span(1) for m in DATELINE.finditer(s.text[:60])]
-        if spans:
-            kept = [m for m in s.mentions if not any(a <= m.start < b for a, b in spans)]
+        kept = [
+            m
+            for m in s.mentions
+            if not any(a <= m.start < b for a, b in spans)
+            and s.text.count("《", 0, m.start) <= s.text.count("》", 0, m.start)
+        ]
+        if len(kept) != len(s.mentions):
             s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
         out.append(s)
     return out
@@ -162,7 +171,9 @@ def attribute(
     for idx, s in enumerate(sentences):
         if not s.boilerplate:
             members = paragraphs.get((s.paragraph, part))
-            named = members and any(sentences[i].mentions for i in members)
+            named = members and any(
+                sentences[i].mentions or any(markers(sentences[i].text)) for i in members
+            )
             if named and _opens_clause(s, _anchor(sentences[members[0]])):
                 part += 1  # 庐江县…；肥西县全面推行…: a roundup within one paragraph
             paragraphs.setdefault((s.paragraph, part), []).append(idx)
@@ -200,7 +211,11 @@ def attribute(
             and not units - {unit_suffix(main)}
             and MEETING_SPEAKS.match(sentences[members[0]].text) is not None
         )
-        if (speaks or meeting) and main is not None:
+        if _unknown_actor(sentences[members[0]]):
+            # 和平区教育局在本市…, 金普新区实施…: some place we cannot resolve acts here
+            current = _Section(None, set(units), unknown=True)
+            sections.append(current)
+        elif (speaks or meeting) and main is not None:
             # 全省将力争…, 省教育厅有关负责人介绍…: the province speaks after its counties;
             # 会议要求…: the meeting's organiser, the document's place
             back = main.at("province") if speaks else main
@@ -302,7 +317,13 @@ def _anchor(s: SentenceInfo) -> Region | None:
     offset = lead.end() if lead else 0
     first = min(s.mentions, key=lambda m: m.start)
     if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
-        return None  # 与新疆伊宁县…: a partner, not the actor
+        # 依托北京市对口帮扶，阜平县…: the subject after the adverbial, if one follows at once
+        comma = re.search(r"[，,]", s.text[first.end : first.end + 20])
+        after = first.end + comma.end() if comma else -1
+        follow = [m for m in s.mentions if m.start == after]
+        if not follow:
+            return None  # 与新疆伊宁县…: a partner, not the actor
+        return _deepest_of_chain(s.mentions, follow[0]).region
     if first.region.level == "province" and len(s.mentions) > 1:
         deeper = [
             m
@@ -319,6 +340,22 @@ def _anchor(s: SentenceInfo) -> Region | None:
     if ACTING.match(s.text[first.end :]) and len({m.region.adcode for m in s.mentions}) == 1:
         return first.region
     return None
+
+
+UNKNOWN_ACTOR = re.compile(
+    PREAMBLE.pattern + r"([\u4e00-\u9fff]{1,5}(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|"
+    r"新区|开发区|高新区)(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
+)
+
+
+def _unknown_actor(s: SentenceInfo) -> bool:
+    """Whether a paragraph opens with a place name that was not resolved (an ambiguous
+    和平区, a functional zone like 金普新区) acting as its subject."""
+    m = UNKNOWN_ACTOR.match(s.text)
+    if m is None:
+        return False
+    a, b = m.span(1)
+    return not any(x.start < b and a < x.end for x in s.mentions)
 
 
 def _opens_clause(s: SentenceInfo, current: Region | None) -> bool:
@@ -401,8 +438,12 @@ def _same_or_related(
 ) -> bool:
     """True when ``anchor`` does not open a new section under ``region``; ``own``: the
     paragraph reports the anchor's own work (see ``_speaks_for_itself``)."""
-    if anchor.adcode == region.adcode or anchor.contains(region):
-        return True  # the same place, or its parent (在永州市率先…)
+    if anchor.adcode == region.adcode:
+        return True
+    if anchor.contains(region):
+        # its parent: a comparison (在永州市率先… is no anchor), else the parent's own work
+        # (湖南省已有23个县…, 甘南州各县市都在…) when the paragraph says so
+        return not own
     # a county of the city the document is about: a city text addressing its counties
     return (
         not own
@@ -420,11 +461,13 @@ def _resolve_sections(
         if sec.region is not None:
             sec.confidence, sec.method = CONF_ANCHOR, "anchor"
             continue
+        if sec.unknown:
+            continue
         best = _best_evidence(sec, by_code, main)
         if best is not None:
             sec.region, sec.confidence, sec.method = best, CONF_EVIDENCE, "evidence"
     for k, sec in enumerate(sections):
-        if sec.region is not None:
+        if sec.region is not None or sec.unknown:
             continue
         if sec.province_ref and main is not None and main.level == "province":
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"

@@ -30,7 +30,10 @@ CHROME = re.compile(
     r"Powered by|欢迎光临|ICP备|公网安备|版权所有|Copyright|©|技术支持\s*[:：]|我要投稿|"
     r"网站地图|联系我们|设为首页|加入收藏|用户名|登录|注册|只看该作者|本帖最后由|使用道具|返回列表|"
     r"上一主题|下一主题|楼主|沙发|板凳|发表于|查看\s*[:：]\s*\d+|回复\s*[:：]\s*\d+|举报|"
-    r"点击蓝字|关注我们|^\W*END\W*$|(?:联系|咨询|监督|举报)电话\s*[:：]|原标题\s*[:：]",
+    r"点击蓝字|关注我们|^\W*END\W*$|(?:联系|咨询|监督|举报)电话\s*[:：]|原标题\s*[:：]|"
+    r"文明上网|理性发言|查看更多评论|我要评论|发表评论|^(?:抄送|联系单位|联系人|附件)\s*[:：]|"
+    r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$|^尊敬的[^，。,]{1,20}[:：]$|"
+    r"^[(（](?:根据录音整理|本文根据|未经本人审阅)",
     re.I,
 )
 SIGNATURE = re.compile(
@@ -48,6 +51,10 @@ SIDEBAR_HEADING = re.compile(
     r"\S{0,6}$|^\s*(?:标签|关键词|关键字|tags?)\s*[:：]|^\s*(?:生活指南|民生|图片新闻|视频新闻|新闻排行)\s*$",
     re.I,
 )
+COMMENTS_HEAD = re.compile(
+    r"(?:网友|用户|最新|热门|全部|精彩|读者)?(?:评论|留言)\s*[(（]?\s*\d*\s*[)）]?\s*[:：]?"
+    r"|(?:网友|用户|最新|热门|全部|精彩)(?:评论|留言).{0,12}"
+)
 COPYRIGHT_HEAD = re.compile(r"^\s*(?:版权与免责声明|免责声明|版权声明|特别声明|郑重声明)")
 COPYRIGHT_WORDS = re.compile(r"本网|本站|转载|版权|法律责任|授权|侵权|作品|免责|来源[:：\"“]|联系")
 TEASER_END = re.compile(r"(?:\.{2,}|…+|。{2,})\s*$")
@@ -64,7 +71,7 @@ RARE_CHAR_FREQ = 5000
 CUES = re.compile(
     r"[:：\d©【\[(（]|打印|关闭|分享|收藏|返回|上一|下一|扫|Powered|欢迎|ICP|公网|版权|Copyright|"
     r"技术支持|投稿|网站|联系|设为|加入|用户|登录|注册|图|整理|收集|本文|更多|点击|长按|只看|本帖|"
-    r"道具|楼主|沙发|板凳|举报|关注|END",
+    r"道具|楼主|沙发|板凳|举报|关注|END|文明|评论|抄送|附件|〔|尊敬|录音",
     re.I,
 )
 
@@ -245,6 +252,12 @@ class BoilerplateDetector:
             for line in lines[start : end + 1]:
                 mark(line, "sidebar")
             k = end + 1
+        # a comment section: everything after its heading (网友评论（128）) late in the page
+        for k, line in enumerate(lines):
+            if k >= 2 and COMMENTS_HEAD.fullmatch(line.text.strip()):
+                for item in lines[k:]:
+                    mark(item, "comments")
+                break
         # a sidebar heading (相关新闻:, 标签:) late in the article, and the headlines under it
         for k, line in enumerate(lines):
             if SIDEBAR_HEADING.search(line.text) and k > n // 3:

@@ -27,7 +27,7 @@ _ACTION = (
     "建设|新建|改扩建|扩建|建成|建立|组建|撤并|合并|整合|保留|办好|优化|提质|改造|标准化|规划|增设|创建|"
     "培育|举办|开办|恢复|关爱|帮扶|资助|保障|培养|培训|招聘|补充|配齐|配强|配备|选派|遴选|评选|认定|"
     "治理|整治|规范|取缔|查处|整改|专项|入学|就读|应入尽入|应助尽助|随班|送教|交流|轮岗|管理|梯队|队伍|提高|提升|落实|"
-    "新增|压减|严格|审批|监管|高于|不低于|足额|"
+    "新增|压减|严格|审批|监管|高于|不低于|足额|达(?=[\\d百九八七六五四三二一])|"
     "达到|拨付|增加|核定|纳入|实行|实施|推进|开展|覆盖|设立"
 )
 ACTION_BEFORE = re.compile(rf"(?:{_ACTION})[^，,。；;、]{{0,6}}$")
@@ -103,7 +103,7 @@ GAPPED_TERMS = (("乡村教师", "(?:生活|岗位|工作)(?:补助|补贴)", "�
 def gapped_pattern(known: set[str]) -> list[tuple[re.Pattern[str], str]]:
     """Patterns for the ``GAPPED_TERMS`` whose term the lexicon has."""
     return [
-        (re.compile(rf"{head}[^，,。；;！!？?]{{1,12}}?{tail}"), term)
+        (re.compile(rf"{head}[^，,、。；;！!？?]{{1,12}}?{tail}"), term)
         for head, tail, term in GAPPED_TERMS
         if term in known
     ]

@@ -178,6 +178,32 @@ def test_provincial_meeting_report(pipeline):
     assert {r.province for r in regions} == {"宁夏回族自治区"}
 
 
+def test_parents_acting_and_places_that_cannot_be_resolved(pipeline):
+    text = (
+        "新化县推进优质均衡\n"
+        "新化县新建学校10所。\n"
+        "据悉，湖南省今年还将新增学位10万个。\n"
+        "依托北京市对口帮扶，新化县与北京市海淀区结对。\n"
+        "和平区教育局在本市率先试点课后服务。\n"
+    )
+    regions = [s.region for s in analyse_text(pipeline, text).sentences]
+    assert [(r.province, r.county) if r else None for r in regions] == [
+        ("湖南省", "新化县"),
+        ("湖南省", "新化县"),
+        ("湖南省", ""),
+        ("湖南省", "新化县"),
+        None,
+    ]
+
+
+def test_first_county_of_a_paragraph_after_a_city_sentence(pipeline):
+    text = (
+        "南阳市多举措推进教师队伍建设\n"
+        "目前，我市已在全市推行“县管校聘”。邓州市探索实施“银龄讲学计划”。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text)) == ["南阳市", "南阳市", "邓州市"]
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"

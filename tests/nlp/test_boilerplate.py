@@ -152,3 +152,20 @@ def test_signature_and_credit_lines_at_the_end(segmenter):
     assert r["全县义务教育巩固率达到99%。"] is None
     assert r["湖南省人民政府教育督导委员会办公室"] == "meta"
     assert r["（湛江市教育局基础教育科供稿）"] == "meta"
+
+
+def test_comment_section_and_letter_furniture(segmenter):
+    text = (
+        "阜平县推进县管校聘改革。\n"
+        "全县交流轮岗教师300名。\n"
+        "网友评论（128）\n"
+        "我们涞源县为什么没有集团化办学？\n"
+        "回复 赞(98)\n"
+    )
+    r = reasons(detector_for(segmenter), text)
+    assert r["全县交流轮岗教师300名。"] is None
+    assert r["我们涞源县为什么没有集团化办学？"] == "comments"
+    letter = "宛教提〔2024〕17号\n尊敬的张丽华委员：\n您提出的提案收悉。\n抄送：市政协提案委员会\n"
+    r = reasons(detector_for(segmenter), letter)
+    assert r["宛教提〔2024〕17号"] and r["尊敬的张丽华委员："] and r["抄送：市政协提案委员会"]
+    assert r["您提出的提案收悉。"] is None

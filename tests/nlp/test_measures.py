@@ -86,3 +86,9 @@ def test_allowances_written_apart_and_offices(pipeline):
     found = measures(pipeline, "为乡村教师每人每月发放生活补助700元至1500元。")
     assert [(c, k) for _, c, k in found] == [("乡村教师生活补助", "teacher_support_development")]
     assert measures(pipeline, "请向省政府教育督导委员会办公室反映。") == []
+
+
+def test_indicators_reached_and_lists_of_allowances(pipeline):
+    assert [c for _, c, _ in measures(pipeline, "九年义务教育巩固率达100%。")] == ["巩固率"]
+    found = [c for _, c, _ in measures(pipeline, "实施乡村教师支持计划、落实乡村教师生活补助。")]
+    assert found == ["乡村教师支持计划", "乡村教师生活补助"]
