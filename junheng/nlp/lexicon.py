@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -51,6 +51,11 @@ class Lexicon:
         if entry.term in self._by_term:
             self.entries = [e for e in self.entries if e.term != entry.term]
         self.entries.append(entry)
+        self._by_term[entry.term] = entry
+
+    def update(self, entry: LexiconEntry) -> None:
+        """Replace the entry of ``entry.term`` where it stands (its forms keep their priority)."""
+        self.entries = [entry if e.term == entry.term else e for e in self.entries]
         self._by_term[entry.term] = entry
 
     def __len__(self) -> int:
@@ -115,9 +120,17 @@ def parse_tsv(text: str, *, source: str = "builtin") -> list[LexiconEntry]:
 
 
 def builtin_lexicon() -> Lexicon:
-    """The lexicon shipped with the package (a copy of the project's ``measures.tsv``)."""
-    text = resources.files("junheng").joinpath("data/measures.tsv").read_text("utf-8")
-    return Lexicon(parse_tsv(text))
+    """The lexicon shipped with the package: a copy of the project's ``measures.tsv`` plus the
+    variants junheng adds to its terms (``measures_variants.tsv``)."""
+    data = resources.files("junheng").joinpath("data")
+    lexicon = Lexicon(parse_tsv(data.joinpath("measures.tsv").read_text("utf-8")))
+    lines = data.joinpath("measures_variants.tsv").read_text("utf-8").splitlines()
+    for row in csv.DictReader((ln for ln in lines if not ln.startswith("#")), delimiter="\t"):
+        entry = lexicon.get(row["term"])
+        if entry is not None:
+            extra = tuple(v for v in row["variants"].split("|") if v and v not in entry.variants)
+            lexicon.update(replace(entry, variants=entry.variants + extra))
+    return lexicon
 
 
 def load_lexicon(extra: Iterable[str | Path] = ()) -> Lexicon:

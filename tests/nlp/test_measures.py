@@ -92,3 +92,9 @@ def test_indicators_reached_and_lists_of_allowances(pipeline):
     assert [c for _, c, _ in measures(pipeline, "九年义务教育巩固率达100%。")] == ["巩固率"]
     found = [c for _, c, _ in measures(pipeline, "实施乡村教师支持计划、落实乡村教师生活补助。")]
     assert found == ["乡村教师支持计划", "乡村教师生活补助"]
+
+
+def test_junheng_variants_of_spec_terms(pipeline):
+    assert [c for _, c, _ in measures(pipeline, "全区推行“区管校聘”改革。")] == ["县管校聘"]
+    found = measures(pipeline, "实施青蓝结对工程。")
+    assert [(c, k) for _, c, k in found] == [("青蓝工程", "teacher_support_development")]
