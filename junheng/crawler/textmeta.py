@@ -23,6 +23,8 @@ SENT_END = re.compile(r"[。；;!?！？]$")
 META_FIELD = re.compile(
     r"(?:[来來]源|作者|[记記]者|通[讯訊][员員]|[时時][间間]|日期|[编編][辑輯])\s*[:：]"
 )
+# an interview's line (记者：下一步有什么打算？), not a byline (记者：李敏)
+QUESTION = re.compile(r"^\s*(?:记者|記者|主持人|问|問)\s*[:：](?![\u4e00-\u9fff·]{2,4}(?:\s|$))")
 PROMO_LINE = re.compile(r"点击蓝字|关注我们|长按识别|扫码关注|识别二维码|点击上方")
 ISSUER = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院|小学|中学)$")
 HEADER_LINES = 8
@@ -82,10 +84,20 @@ def parse_header(text: str) -> TextHeader:
                 if source:
                     break
     # 作者：/记者 labels and bylines (记者 李明, 文/王五, (通讯员 邓小伟 杨涯珍)), else a bare field
-    spans = [t for line in lines if line != title for t in edge_spans(line, len(line))]
+    # (the header lines and the last lines, where reports put 记者 李敏 通讯员 王晨; a long line
+    # opening with 记者： is an interview question, not a byline)
+    spans = [
+        t
+        for line in [*lines, *every[-3:]]
+        if line != title and not QUESTION.match(line)
+        for t in edge_spans(line, len(line))
+    ]
     author = labelled_author(spans)
     if author is None:
-        author = next((m.group(1) for ln in lines if (m := AUTHOR_FIELD.search(ln))), None)
+        author = next(
+            (m.group(1) for ln in lines if len(ln) <= 60 and (m := AUTHOR_FIELD.search(ln))),
+            None,
+        )
     # a report signed at its end: 互助土族自治县教育局 / 2023年12月20日
     for k in range(len(every) - 1, max(len(every) - 4, 0), -1):
         if len(every[k]) <= 16 and (date := normalise_date(every[k])):

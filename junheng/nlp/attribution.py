@@ -38,7 +38,8 @@ MEETING_SPEAKS = re.compile(r"^(?:会议|大会|会上|会后)[，,]?(?:要求|�
 # what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(
-    r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受)$"
+    r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受|按照|根据|"
+    r"依照|遵照)$"
 )
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
@@ -198,7 +199,9 @@ def attribute(
         region = provisional or main
         named = _newly_named(sentences, members, provisional) if has_mentions else None
         opens = anchor is not None and (
-            region is None or not _same_or_related(anchor, region, main, own=own)
+            region is None
+            or (current is not None and current.unknown)
+            or not _same_or_related(anchor, region, main, own=own)
         )
         speaks = (
             main is not None
@@ -211,7 +214,9 @@ def attribute(
             and not units - {unit_suffix(main)}
             and MEETING_SPEAKS.match(sentences[members[0]].text) is not None
         )
-        if _unknown_actor(sentences[members[0]]):
+        if _unknown_actor(sentences[members[0]]) or (
+            not has_mentions and NATIONAL.match(sentences[members[0]].text)
+        ):
             # 和平区教育局在本市…, 金普新区实施…: some place we cannot resolve acts here
             current = _Section(None, set(units), unknown=True)
             sections.append(current)
@@ -316,6 +321,11 @@ def _anchor(s: SentenceInfo) -> Region | None:
     lead = LEAD_IN.match(s.text)
     offset = lead.end() if lead else 0
     first = min(s.mentions, key=lambda m: m.start)
+    topic = TOPIC.match(s.text)
+    if topic is not None:  # 在蜀山区，名校集团化办学已覆盖全区…: the paragraph's topic
+        chain = [m for a, b, m in _chains(s.mentions) if a == topic.start(1) and b == topic.end(1)]
+        if chain:
+            return chain[0].region
     if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
         # 依托北京市对口帮扶，阜平县…: the subject after the adverbial, if one follows at once
         comma = re.search(r"[，,]", s.text[first.end : first.end + 20])
@@ -342,6 +352,12 @@ def _anchor(s: SentenceInfo) -> Region | None:
     return None
 
 
+TOPIC = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?在([^，,。；;]{2,12})[，,]")
+# national policy quoted before the local part: 《意见》强调…, 教育部负责同志表示…
+NATIONAL = re.compile(
+    r"^(?:[^，,。；;]{0,8}[，,])?(?:《[^》]{1,40}》|国务院|教育部|中共中央|党中央|国家|中办|国办)"
+    r"[^，,。；;]{0,12}?(?:强调|指出|提出|要求|明确|表示|印发|规定|部署)"
+)
 UNKNOWN_ACTOR = re.compile(
     PREAMBLE.pattern + r"([\u4e00-\u9fff]{1,5}(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|"
     r"新区|开发区|高新区)(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
@@ -428,7 +444,7 @@ def _speaks_for_itself(s: SentenceInfo, anchor: Region) -> bool:
     if first is None:
         return True
     rest = s.text[first.end :]
-    if LABEL.match(rest) or ACTING.match(rest):
+    if LABEL.match(rest) or ACTING.match(rest) or TOPIC.match(s.text):
         return True
     return not DIRECTIVE.match(rest)
 

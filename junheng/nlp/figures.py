@@ -13,7 +13,7 @@ _UNITS = (
     "台 件 册 本 节 班 项 批 期 场 次 小时 课时 学时 周 天 公里 千米 米 兆 % ％ 个百分点 百分点 倍"
 ).split()
 UNITS = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)"
+NUMBER = r"(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)"
 FIGURE = re.compile(rf"{NUMBER}\s*(?P<scale>[万亿])?(?P<approx>余|多)?\s*(?P<unit>{UNITS})")
 CLAUSE_BREAK = re.compile(r"[，,；;。！!？?]")
 CN_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
@@ -61,13 +61,14 @@ def find_figures(text: str) -> list[Figure]:
     out = []
     for m in FIGURE.finditer(text):
         raw = m.group("num")
-        value = float(raw) if raw[0].isdigit() else chinese_number(raw)
+        value = float(re.sub("[,，]", "", raw)) if raw[0].isdigit() else chinese_number(raw)
         if value is None:
             continue
         if m.group("scale") == "万":
             value *= 10_000
         elif m.group("scale") == "亿":
             value *= 100_000_000
+        value = round(value, 4)
         unit = m.group("unit")
         if unit in ("万元", "万人", "万人次", "万平方米"):
             value *= 10_000

@@ -32,18 +32,24 @@ _ACTION = (
 )
 ACTION_BEFORE = re.compile(rf"(?:{_ACTION})[^，,。；;、]{{0,6}}$")
 ACTION_AFTER = re.compile(rf"^[^，,。；;、]{{0,6}}(?:{_ACTION})")
+ACTION_AT_START = re.compile(rf"^(?:{_ACTION})")
+MONEY_AFTER = re.compile(r"^[^，,。；;]{0,10}?\d+(?:[.,，]\d+)?\s*[万亿]?元")
 NEEDS_ACTION = re.compile(
     r"(?:子女|儿童|学生|少年|机构|教研员|教研室|教科所|教师|学校|教学点|安置点)$|"
     r"^(?:生均|每百)|(?:率|比|系数|面积|设备值)$"
 )
 
 
+NEGATED_BEFORE = re.compile(
+    r"(?:尚未|没有|暂不|暂未|未能|未曾|从未|并未|不具备条件|"
+    r"未(?=推行|实行|实施|开展|建立|组建|落实|出台|启动|设立))[^，,。；;]{0,8}$"
+)
 ORGANISATION = re.compile(r"(?:委员会|领导小组|督导室)$")
 # A shortfall stated about the term (信息化应用水平不高, 师资力量薄弱) is a problem, not a measure.
 PROBLEM_AFTER = re.compile(
     r"^[^，,。；;]{0,8}?(?:水平|能力|力度|程度|质量|意识)?(?:不高|不足|不够|不强|不均衡|不平衡|不到位|"
     r"滞后|短缺|欠缺|薄弱|较弱|偏弱|偏低|较低|落后|差距较大|有待提高|有待加强|亟待|问题突出|"
-    r"尚未|未达到|仍未|依然存在|仍然存在|仍存在|不完善|不健全|突出(?=[，,。；;]|$))"
+    r"尚未|未达到|未能|仍未|依然存在|仍然存在|仍存在|不完善|不健全|突出(?=[，,。；;]|$))"
 )
 
 
@@ -71,10 +77,15 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
         return False, "goal"
     if ORGANISATION.search(canonical) and ctx.after.startswith("办公室"):
         return False, "office"  # 报省政府教育督导委员会办公室: an addressee or issuer
+    if NEGATED_BEFORE.search(ctx.before):
+        return False, "negated"  # 尚未推行县管校聘, 没有实行学区制
     if PROBLEM_AFTER.search(ctx.after) and not ACTION_BEFORE.search(ctx.before):
         return False, "problem"
     if NEEDS_ACTION.search(canonical) and not (
-        ACTION_BEFORE.search(ctx.before) or ACTION_AFTER.search(ctx.after)
+        ACTION_BEFORE.search(ctx.before)
+        or ACTION_AFTER.search(ctx.after)
+        or ACTION_AT_START.match(canonical)  # 新建学校3所: the term is the action
+        or MONEY_AFTER.match(ctx.after)  # 生均公用经费小学每生每年720元
     ):
         return False, "not-acted-on"
     return True, "lexicon"
@@ -97,7 +108,10 @@ def tilt_pattern(terms: dict[str, str]) -> re.Pattern[str] | None:
 
 # Compounds that reports write apart: (head, tail, the lexicon term they make). The head and tail
 # sit in one clause, at most 12 characters apart (为乡村教师每人每月发放生活补助).
-GAPPED_TERMS = (("乡村教师", "(?:生活|岗位|工作)(?:补助|补贴)", "乡村教师生活补助"),)
+GAPPED_TERMS = (
+    ("乡村教师", "(?:生活|岗位|工作)(?:补助|补贴)", "乡村教师生活补助"),
+    ("投入", "(?:义务)?教育(?:经费|资金)", "教育经费投入"),
+)
 
 
 def gapped_pattern(known: set[str]) -> list[tuple[re.Pattern[str], str]]:

@@ -79,3 +79,13 @@ def test_traditional_labels_and_speech_venues():
         "2024年蕲春县人民政府工作报告（节选）\n——2024年1月10日在蕲春县第十八届人民代表大会第四次会议上\n"
     )
     assert (h.published, h.source) == ("2024-01-10", None)
+
+
+def test_interview_questions_are_not_bylines():
+    text = (
+        "【专访】让每个孩子在家门口上好学\n"
+        "2023-12-28 10:06:33　来源：宿迁网　记者 李敏 通讯员 王晨\n"
+        "记者：沭阳是人口大县，义务教育阶段学生超过25万人，如何保障？\n"
+        "记者：谢谢您接受采访！\n"
+    )
+    assert parse_header(text).author == "李敏 王晨"

@@ -204,6 +204,25 @@ def test_first_county_of_a_paragraph_after_a_city_sentence(pipeline):
     assert content_regions(analyse_text(pipeline, text)) == ["南阳市", "南阳市", "邓州市"]
 
 
+def test_topic_openers_national_quotes_and_higher_authorities(pipeline):
+    text = (
+        "合肥市多措并举推进义务教育优质均衡\n"
+        "近年来，合肥市坚持城乡统筹。\n"
+        "在蜀山区，名校集团化办学已覆盖全区，组建教育集团18个。\n"
+        "《意见》强调，要深化县管校聘管理改革，推进教师交流轮岗。\n"
+        "合肥市认真贯彻落实，全市已组建教育集团86个。\n"
+        "按照安徽省教育厅工作部署，我市开展了全面自查。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text)) == [
+        "合肥市",
+        "合肥市",
+        "蜀山区",
+        None,
+        "合肥市",
+        "合肥市",
+    ]
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"

@@ -98,3 +98,13 @@ def test_junheng_variants_of_spec_terms(pipeline):
     assert [c for _, c, _ in measures(pipeline, "全区推行“区管校聘”改革。")] == ["县管校聘"]
     found = measures(pipeline, "实施青蓝结对工程。")
     assert [(c, k) for _, c, k in found] == [("青蓝工程", "teacher_support_development")]
+
+
+def test_negations_and_terms_that_are_their_own_action(pipeline):
+    assert measures(pipeline, "我县尚未推行县管校聘管理改革。") == []
+    assert measures(pipeline, "目前全县没有实行学区制管理。") == []
+    assert [c for _, c, _ in measures(pipeline, "今年新建学校3所。")] == ["新建学校"]
+    found = [c for _, c, _ in measures(pipeline, "生均公用经费小学每生每年720元。")]
+    assert found == ["生均公用经费"]
+    found = [c for _, c, _ in measures(pipeline, "全市投入义务教育经费156.3亿元。")]
+    assert found == ["教育经费投入"]

@@ -65,6 +65,11 @@ def test_figures():
     ]
 
 
+def test_figures_with_thousands_separators():
+    figs = find_figures("交流轮岗教师1,260人次，投入1，200万元。")
+    assert [(f.value, f.unit) for f in figs] == [(1260, "人次"), (12_000_000, "元")]
+
+
 def test_figures_attach_to_the_measure_of_their_clause():
     text = "推进县管校聘改革,交流轮岗300余人次;新增学位8548个。"
     a = text.index("交流轮岗")
