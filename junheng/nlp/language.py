@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from junheng.nlp import attribution, measures, newmeasures
+from junheng.nlp import attribution, measures, newmeasures, subjects
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
@@ -361,7 +361,7 @@ class AttributionComponent:
         ]
         title_mentions = []
         if ctx.title:  # not the places a headline only mentions (推进会在吴忠召开)
-            title_mentions = attribution.subject_places(
+            title_mentions = subjects.subject_places(
                 ctx.title, self.places.title_mentions(ctx.title)
             )
         hint = ctx.region_hint

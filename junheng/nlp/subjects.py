@@ -1,0 +1,215 @@
+"""Which places a sentence speaks of, and whether a place is the subject of its paragraph:
+chains (河北省邢台市威县), partners and destinations (与…, 赴…), dispatch lines, topics
+(在蜀山区，…), labels (寿光市：…), lists (奎文区、潍城区…) and the province speaking of itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from junheng.records import PlaceMention, Region
+
+# How far into a paragraph's first sentence a place may start and still be its subject.
+SUBJECT_WINDOW = 12
+LEAD_IN = re.compile(
+    r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+    r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
+    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
+)
+PROVINCE_REF = re.compile(
+    r"(?:全|我|本|该)省|(?:^|[^\u4e00-\u9fff])(?:省|自治区)(?:委|政府|人民政府|教育厅|党委|召开|出台|印发)"
+)
+# a paragraph opened by the province itself (the subject, not a comparison: 在全省推广)
+PROVINCE_SPEAKS = re.compile(
+    LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?"
+    r"(?:全省|我省|本省|省(?:委|政府|人民政府|教育厅)|(?:省|自治区)教育厅(?:有关|相关)?负责人|"
+    r"自治区(?:党委|政府|人民政府|教育厅)?(?:[：:]|召开|将|要|出台|印发))"
+)
+MEETING_SPEAKS = re.compile(
+    r"^(?:(?:会议|大会|会上|会后)[，,]?(?:要求|强调|指出|提出|部署|明确)|(?:各地|各县（市、区）|各县市区)要)"
+)
+# what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
+PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
+NOT_SUBJECT = re.compile(
+    r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受|按照|根据|"
+    r"依照|遵照)$"
+)
+LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
+HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
+ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
+# After a county's name at the head of a paragraph of a city text: a label (寿光市：) or the
+# county acting (昌乐县教育局…, 昌乐县把…) makes the paragraph its own; a directive (浏阳市要…)
+# or a list (奎文区、潍城区…) keeps it the city's.
+LABEL = re.compile(r"^\s*(?:[:：]|——|—)")
+DIRECTIVE = re.compile(r"^(?:要|应|须|需|必须|务必|需要|应当|等|以及|、|,|，|和|及|与)")
+
+
+@dataclass(slots=True)
+class SentenceInfo:
+    """What attribution needs to know about one sentence."""
+
+    paragraph: int
+    text: str
+    mentions: Sequence[PlaceMention]  # offsets relative to the sentence start
+    boilerplate: bool = False
+
+
+# a dispatch line names where it was filed, not what it is about (新华社长沙3月5日电)
+DATELINE = re.compile(
+    r"(?:社|网|报|台|电视|客户端)\s*([\u4e00-\u9fff]{2,8}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)"
+)
+
+
+def drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
+    """The sentences without the place mentions of their dispatch lines and of the document
+    titles they cite (《辽宁省人民政府办公厅转发…》)."""
+    out = []
+    for s in sentences:
+        spans = [m.span(1) for m in DATELINE.finditer(s.text[:60])]
+        kept = [
+            m
+            for m in s.mentions
+            if not any(a <= m.start < b for a, b in spans)
+            and s.text.count("《", 0, m.start) <= s.text.count("》", 0, m.start)
+        ]
+        if len(kept) != len(s.mentions):
+            s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
+        out.append(s)
+    return out
+
+
+def anchor_of(s: SentenceInfo) -> Region | None:
+    """A place named as the subject at the start of a paragraph, or acting (云和县委)."""
+    if not s.mentions:
+        return None
+    lead = LEAD_IN.match(s.text)
+    offset = lead.end() if lead else 0
+    first = min(s.mentions, key=lambda m: m.start)
+    topic = TOPIC.match(s.text)
+    if topic is not None:  # 在蜀山区，名校集团化办学已覆盖全区…: the paragraph's topic
+        span = topic.span(1)
+        chain = [m for a, b, m in chains_of(s.mentions) if (a, b) == span]
+        if chain:
+            return chain[0].region
+    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
+        # 依托北京市对口帮扶，阜平县…: the subject after the adverbial, if one follows at once
+        comma = re.search(r"[，,]", s.text[first.end : first.end + 20])
+        after = first.end + comma.end() if comma else -1
+        follow = [m for m in s.mentions if m.start == after]
+        if not follow:
+            return None  # 与新疆伊宁县…: a partner, not the actor
+        return deepest_of_chain(s.mentions, follow[0]).region
+    if first.region.level == "province" and len(s.mentions) > 1:
+        deeper = [
+            m
+            for m in s.mentions
+            if m.region.level != "province" and m.start < SUBJECT_WINDOW + offset
+        ]
+        if deeper:
+            first = deeper[0]
+    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
+        return None  # 在永州市率先…, 赴长沙市…: a place, not the actor
+    first = deepest_of_chain(s.mentions, first)
+    if first.start - offset <= SUBJECT_WINDOW:
+        return first.region
+    if ACTING.match(s.text[first.end :]) and len({m.region.adcode for m in s.mentions}) == 1:
+        return first.region
+    return None
+
+
+TOPIC = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?在([^，,。；;]{2,12})[，,]")
+# national policy quoted before the local part: 《意见》强调…, 教育部负责同志表示…
+NATIONAL = re.compile(
+    r"^(?:[^，,。；;]{0,8}[，,])?(?:《[^》]{1,40}》|国务院|教育部|中共中央|党中央|国家|中办|国办)"
+    r"[^，,。；;]{0,12}?(?:强调|指出|提出|要求|明确|表示|印发|规定|部署)"
+)
+UNKNOWN_ACTOR = re.compile(
+    PREAMBLE.pattern + r"([\u4e00-\u9fff]{1,5}(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|"
+    r"新区|开发区|高新区)(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
+)
+
+
+def unknown_actor(s: SentenceInfo) -> bool:
+    """Whether a paragraph opens with a place name that was not resolved (an ambiguous
+    和平区, a functional zone like 金普新区) acting as its subject."""
+    m = UNKNOWN_ACTOR.match(s.text)
+    if m is None:
+        return False
+    a, b = m.span(1)
+    return not any(x.start < b and a < x.end for x in s.mentions)
+
+
+def opens_clause(s: SentenceInfo, current: Region | None) -> bool:
+    """Whether a sentence inside a paragraph starts a passage about another place: it opens
+    with that place as the subject of its own work (肥西县全面推行…)."""
+    anchor = anchor_of(s)
+    if anchor is None or anchor == current or anchor.level == "province":
+        return False
+    lead = PREAMBLE.match(s.text)
+    head = min(s.mentions, key=lambda m: m.start)
+    return head.start == (lead.end() if lead else 0) and speaks_for_itself(s, anchor)
+
+
+def subject_places(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """The places ``text`` speaks of, without partners, destinations and venues."""
+    return evidence(SentenceInfo(0, text, mentions))
+
+
+def evidence(s: SentenceInfo) -> list[PlaceMention]:
+    """The places a sentence speaks of: partners and destinations (与新疆和田地区…, 赴天祝…)
+    are left out."""
+    kept = []
+    for start, _, m in chains_of(s.mentions):
+        kept.append(m)
+        if NOT_SUBJECT.search(s.text[max(0, start - 2) : start]):
+            kept.pop()
+    return kept
+
+
+def chains_of(mentions: Sequence[PlaceMention]) -> list[tuple[int, int, PlaceMention]]:
+    """Mentions in order, nested places written one after another merged into their last
+    (河北省邢台市威县 → 威县): ``(start, end, deepest mention)``."""
+    out: list[tuple[int, int, PlaceMention]] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if out and m.start == out[-1][1] and out[-1][2].region.contains(m.region):
+            out[-1] = (out[-1][0], m.end, m)
+        else:
+            out.append((m.start, m.end, m))
+    return out
+
+
+def deepest_of_chain(mentions: Sequence[PlaceMention], first: PlaceMention) -> PlaceMention:
+    """The last of the nested places written one after another through ``first``."""
+    return next((m for a, b, m in chains_of(mentions) if a <= first.start < b), first)
+
+
+def listed_parent(s: SentenceInfo) -> Region | None:
+    """The city (else province) shared by two or more places listed at the head of a
+    paragraph (奎文区、潍城区…; 福州市鼓楼区、厦门市思明区…)."""
+    chains = chains_of(s.mentions)
+    head = [chains[0]]
+    for c in chains[1:]:
+        if not HEAD_LIST_JOINER.fullmatch(s.text[head[-1][1] : c[0]]):
+            break
+        head.append(c)
+    places = {m.region.adcode: m.region for _, _, m in head}
+    if len(places) < 2 or any(r.level != "county" for r in places.values()):
+        return None
+    for level in ("city", "province"):
+        parents = {r.at(level) for r in places.values()}
+        if len(parents) == 1 and None not in parents:
+            return parents.pop()
+    return None
+
+
+def speaks_for_itself(s: SentenceInfo, anchor: Region) -> bool:
+    """Whether a paragraph headed by ``anchor`` reports that place's own work: its name is a
+    label or the subject of an action, not the addressee of a directive or one of a list."""
+    first = next((m for m in s.mentions if m.region == anchor), None)
+    if first is None:
+        return True
+    rest = s.text[first.end :]
+    if LABEL.match(rest) or ACTING.match(rest) or TOPIC.match(s.text):
+        return True
+    return not DIRECTIVE.match(rest)
