@@ -101,17 +101,23 @@ def attribute(
 ) -> list[Attribution]:
     """One attribution per sentence (boilerplate sentences get none)."""
     sentences = S.drop_datelines(sentences)
+    marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
+    evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
     by_code: dict[str, Region] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
     part = 0
+    named = False  # the current part of a paragraph names a place or speaks of itself
+    part_anchor: Region | None = None
     for idx, s in enumerate(sentences):
         if not s.boilerplate:
             members = paragraphs.get((s.paragraph, part))
-            named = members and any(
-                sentences[i].mentions or any(markers(sentences[i].text)) for i in members
-            )
-            if named and S.opens_clause(s, S.anchor_of(sentences[members[0]])):
+            if members and named and S.mentions_start(s) and S.opens_clause(s, part_anchor):
                 part += 1  # 庐江县…；肥西县全面推行…: a roundup within one paragraph
+                members = None
+            if not members:
+                named = False
+                part_anchor = S.anchor_of(s)
+            named = named or bool(s.mentions) or bool(marks[idx])
             paragraphs.setdefault((s.paragraph, part), []).append(idx)
             for m in s.mentions:
                 by_code[m.region.adcode] = m.region
@@ -120,8 +126,7 @@ def attribute(
     for members in paragraphs.values():
         units: set[str] = set()
         for idx in members:
-            strong, weak = markers(sentences[idx].text)
-            units |= strong | weak
+            units |= marks[idx]
         anchor = S.anchor_of(sentences[members[0]])
         own = anchor is not None and S.speaks_for_itself(sentences[members[0]], anchor)
         listed = S.listed_parent(sentences[members[0]]) if anchor is not None else None
@@ -184,7 +189,7 @@ def attribute(
             # a roundup paragraph naming one other place of the same kind, not as an aside
             current = _Section(named, set(units), region=named)
             sections.append(current)
-        elif (others := _other_counties(sentences, members, provisional)) is not None:
+        elif (others := _other_counties(evidence, members, provisional)) is not None:
             # 如杞县、郏县部分乡村学校…: several other counties, none of them the section's
             current = _Section(others, set(units), region=others)
             sections.append(current)
@@ -193,7 +198,7 @@ def attribute(
         current.province_ref |= any(S.PROVINCE_REF.search(sentences[i].text) for i in members)
         for idx in members:
             current.sentences.append(idx)
-            for m in S.evidence(sentences[idx]):
+            for m in evidence[idx]:
                 current.evidence[m.region.adcode] += 1
 
     _resolve_sections(sections, by_code, main)
@@ -237,7 +242,7 @@ def _newly_named(
 
 
 def _other_counties(
-    sentences: Sequence[SentenceInfo], members: list[int], region: Region | None
+    evidence: Sequence[Sequence[PlaceMention]], members: list[int], region: Region | None
 ) -> Region | None:
     """The city (else province) of two or more counties a paragraph names when none of them
     lies in the section's place ``region``."""
@@ -246,7 +251,7 @@ def _other_counties(
     counties = {
         m.region.adcode: m.region
         for idx in members
-        for m in S.evidence(sentences[idx])
+        for m in evidence[idx]
         if m.region.level == "county"
     }
     if len(counties) < 2 or any(region.contains(r) for r in counties.values()):

@@ -98,6 +98,7 @@ class PlaceRecognizer:
         self.gazetteer = gazetteer
         self.word_freq = word_freq
         self.is_common_word = is_common_word or (lambda w, t: word_freq(w) >= t)
+        self._parent_names: dict[str, tuple[str, ...]] = {}  # adcode → its parent's names
         self._prefixes = frozenset(n[:k] for n in gazetteer.names for k in range(1, len(n) + 1))
         self._generic_shorts = {
             short
@@ -218,10 +219,11 @@ class PlaceRecognizer:
         return mentions
 
     def _parent_named(self, region: Region, before: str) -> bool:
-        parent = self.gazetteer.parent(region)
-        if parent is None:
-            return False
-        names = [parent.name, *self.gazetteer.short_forms(parent)]
+        names = self._parent_names.get(region.adcode)
+        if names is None:
+            parent = self.gazetteer.parent(region)
+            names = (parent.name, *self.gazetteer.short_forms(parent)) if parent else ()
+            self._parent_names[region.adcode] = names
         return any(before.endswith(n) for n in names)
 
     @staticmethod

@@ -140,6 +140,11 @@ def unknown_actor(s: SentenceInfo) -> bool:
     return not any(x.start < b and a < x.end for x in s.mentions)
 
 
+def mentions_start(s: SentenceInfo) -> bool:
+    """Cheap pre-check for ``opens_clause``: a place is named near the sentence's start."""
+    return any(m.start <= SUBJECT_WINDOW + 8 for m in s.mentions)
+
+
 def opens_clause(s: SentenceInfo, current: Region | None) -> bool:
     """Whether a sentence inside a paragraph starts a passage about another place: it opens
     with that place as the subject of its own work (肥西县全面推行…)."""
