@@ -223,6 +223,23 @@ def test_topic_openers_national_quotes_and_higher_authorities(pipeline):
     ]
 
 
+def test_other_counties_named_after_a_county_paragraph(pipeline):
+    text = (
+        "河南省2023年度督导评估结果公布\n"
+        "来源：河南省人民政府教育督导委员会办公室\n"
+        "长垣市新建改扩建中小学校26所。\n"
+        "评估也指出，杞县、郏县部分乡村学校音体美专任教师不足。\n"
+        "各地要以此次督导评估为契机，持续加大投入。\n"
+    )
+    regions = [s.region for s in analyse_text(pipeline, text).sentences if not s.boilerplate]
+    assert [(r.city, r.county) for r in regions] == [
+        ("", ""),
+        ("新乡市", "长垣市"),
+        ("", ""),
+        ("", ""),
+    ]
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"
