@@ -124,10 +124,19 @@ def attribute(
     sections: list[_Section] = []
     current: _Section | None = None
     for members in paragraphs.values():
+        resume: _Section | None = None
         units: set[str] = set()
         for idx in members:
             units |= marks[idx]
         anchor = S.anchor_of(sentences[members[0]])
+        if (
+            anchor is not None
+            and S.TOPIC.match(sentences[members[0]].text)
+            and not (main is not None and main.contains(anchor))
+        ):
+            anchor = (
+                None  # 在长沙，…: a topic outside the report's place is a scene, not its subject
+            )
         own = anchor is not None and S.speaks_for_itself(sentences[members[0]], anchor)
         listed = S.listed_parent(sentences[members[0]]) if anchor is not None else None
         has_mentions = any(sentences[idx].mentions for idx in members)
@@ -157,7 +166,9 @@ def attribute(
         if S.unknown_actor(sentences[members[0]]) or (
             not has_mentions and S.NATIONAL.match(sentences[members[0]].text)
         ):
-            # 和平区教育局在本市…, 金普新区实施…: some place we cannot resolve acts here
+            # 和平区教育局在本市…, 金普新区实施…: some place we cannot resolve acts here; the
+            # paragraphs after it go on with the section before it
+            resume = current
             current = _Section(None, set(units), unknown=True)
             sections.append(current)
         elif (speaks or meeting) and main is not None:
@@ -189,7 +200,10 @@ def attribute(
             # a roundup paragraph naming one other place of the same kind, not as an aside
             current = _Section(named, set(units), region=named)
             sections.append(current)
-        elif (others := _other_counties(evidence, members, provisional)) is not None:
+        elif (
+            not units
+            and (others := _other_counties(sentences, evidence, members, provisional)) is not None
+        ):
             # 如杞县、郏县部分乡村学校…: several other counties, none of them the section's
             current = _Section(others, set(units), region=others)
             sections.append(current)
@@ -200,6 +214,8 @@ def attribute(
             current.sentences.append(idx)
             for m in evidence[idx]:
                 current.evidence[m.region.adcode] += 1
+        if current.unknown and resume is not None:
+            current = resume
 
     _resolve_sections(sections, by_code, main)
 
@@ -242,11 +258,16 @@ def _newly_named(
 
 
 def _other_counties(
-    evidence: Sequence[Sequence[PlaceMention]], members: list[int], region: Region | None
+    sentences: Sequence[SentenceInfo],
+    evidence: Sequence[Sequence[PlaceMention]],
+    members: list[int],
+    region: Region | None,
 ) -> Region | None:
-    """The city (else province) of two or more counties a paragraph names when none of them
-    lies in the section's place ``region``."""
-    if region is None:
+    """The city (else province) of two or more counties a paragraph names when none of the
+    places it names lies in the section's place ``region``."""
+    if region is None or any(
+        region.contains(m.region) for idx in members for m in sentences[idx].mentions
+    ):
         return None
     counties = {
         m.region.adcode: m.region

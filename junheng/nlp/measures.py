@@ -41,8 +41,8 @@ NEEDS_ACTION = re.compile(
 
 
 NEGATED_BEFORE = re.compile(
-    r"(?:尚未|没有|暂不|暂未|未能|未曾|从未|并未|不具备条件|"
-    r"未(?=推行|实行|实施|开展|建立|组建|落实|出台|启动|设立))[^，,。；;]{0,8}$"
+    r"(?:尚未|没有|暂未|未能|未曾|从未|并未|未|暂不具备条件|不具备条件)"
+    r"(?:全面)?(?:推行|实行|实施|开展|建立|组建|落实|出台|启动|设立|建成|推进)?(?:教师|学校)?[“\"‘]?$"
 )
 ORGANISATION = re.compile(r"(?:委员会|领导小组|督导室)$")
 # A shortfall stated about the term (信息化应用水平不高, 师资力量薄弱) is a problem, not a measure.

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -158,37 +156,6 @@ def nfkc(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-LINE_END = re.compile(r"[。！？!?；;：:…”」』）)]$")
-CONTINUES = re.compile(r"^[\u4e00-\u9fff、，,：:；;）)”」0-9]")
-
-
-def join_wrapped_lines(text: str) -> list[tuple[int, int, str]]:
-    """Delete the line breaks of hard-wrapped text (PDF and OCR conversions wrap every line at
-    one width, cutting words: 县管校⏎聘): when most long lines share one width, a break after a
-    full-width line without a sentence end, before text that continues it, goes."""
-    lines = text.split("\n")
-    bodies = [ln.rstrip() for ln in lines if len(ln.strip()) >= 10]
-    if len(bodies) < 6:
-        return []
-    widths = Counter(len(b) for b in bodies)
-    # the width most lines reach, give or take two (punctuation is pushed over the edge)
-    mode = max(widths, key=lambda w: sum(widths.get(w + d, 0) for d in range(-2, 3)))
-    full = [b for b in bodies if abs(len(b) - mode) <= 2]
-    running_on = sum(1 for b in full if not LINE_END.search(b))
-    if mode < 20 or len(full) < 0.5 * len(bodies) or running_on < 0.5 * len(full):
-        return []
-    edits = []
-    pos = 0
-    for k, (line, nxt) in enumerate(pairwise(lines)):
-        pos += len(line) + 1  # the break sits at pos - 1
-        body = line.rstrip()
-        if k == 0:
-            continue  # the headline
-        if len(body) >= mode - 3 and not LINE_END.search(body) and CONTINUES.match(nxt):
-            edits.append((pos - 1 - (len(line) - len(body)), pos, ""))
-    return edits
-
-
 class TraditionalToSimplified:
     """Traditional → Simplified with OpenCC (``t2s``), keeping a per-character offset map."""
 
@@ -235,13 +202,7 @@ class Normalizer:
 
     def __init__(self) -> None:
         self.t2s = TraditionalToSimplified()
-        self.steps: list[Step] = [
-            strip_invisible,
-            join_wrapped_lines,
-            nfkc,
-            strip_pinyin_glosses,
-            self.t2s,
-        ]
+        self.steps: list[Step] = [strip_invisible, nfkc, strip_pinyin_glosses, self.t2s]
 
     def __call__(self, text: str) -> Normalized:
         return apply_steps(text, self.steps)

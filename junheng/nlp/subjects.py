@@ -121,12 +121,13 @@ def anchor_of(s: SentenceInfo) -> Region | None:
 TOPIC = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?在([^，,。；;]{2,12})[，,]")
 # national policy quoted before the local part: 《意见》强调…, 教育部负责同志表示…
 NATIONAL = re.compile(
-    r"^(?:[^，,。；;]{0,8}[，,])?(?:《[^》]{1,40}》|国务院|教育部|中共中央|党中央|国家|中办|国办)"
+    r"^(?:[^，,。；;]{0,8}[，,])?(?:国务院|教育部|中共中央|党中央|中办|国办)"
     r"[^，,。；;]{0,12}?(?:强调|指出|提出|要求|明确|表示|印发|规定|部署)"
 )
 UNKNOWN_ACTOR = re.compile(
-    PREAMBLE.pattern + r"([\u4e00-\u9fff]{1,5}(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|"
-    r"新区|开发区|高新区)(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
+    PREAMBLE.pattern + r"((?![在我该本各全今这其县市区])[\u4e00-\u9fff]{2,5}"
+    r"(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|新区|开发区|高新区)"
+    r"(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
 )
 
 
@@ -165,10 +166,14 @@ def evidence(s: SentenceInfo) -> list[PlaceMention]:
     """The places a sentence speaks of: partners and destinations (与新疆和田地区…, 赴天祝…)
     are left out."""
     kept = []
-    for start, _, m in chains_of(s.mentions):
-        kept.append(m)
-        if NOT_SUBJECT.search(s.text[max(0, start - 2) : start]):
-            kept.pop()
+    aside_end = -1  # end of the last aside, so that a list after it (赴安吉县、长兴县) is too
+    for start, end, m in chains_of(s.mentions):
+        listed = aside_end >= 0 and LIST_JOINER.fullmatch(s.text[aside_end:start]) is not None
+        if listed or NOT_SUBJECT.search(s.text[max(0, start - 2) : start]):
+            aside_end = end
+        else:
+            aside_end = -1
+            kept.append(m)
     return kept
 
 

@@ -209,7 +209,7 @@ def test_topic_openers_national_quotes_and_higher_authorities(pipeline):
         "合肥市多措并举推进义务教育优质均衡\n"
         "近年来，合肥市坚持城乡统筹。\n"
         "在蜀山区，名校集团化办学已覆盖全区，组建教育集团18个。\n"
-        "《意见》强调，要深化县管校聘管理改革，推进教师交流轮岗。\n"
+        "教育部负责同志表示，各地要深化县管校聘管理改革，推进教师交流轮岗。\n"
         "合肥市认真贯彻落实，全市已组建教育集团86个。\n"
         "按照安徽省教育厅工作部署，我市开展了全面自查。\n"
     )
@@ -238,6 +238,18 @@ def test_other_counties_named_after_a_county_paragraph(pipeline):
         ("", ""),
         ("", ""),
     ]
+
+
+def test_ordinary_openers_scenes_and_visits_keep_the_reports_place(pipeline):
+    text = (
+        "互助县2023年义务教育工作总结\n"
+        "2023年，在县委、县政府的坚强领导下，我县义务教育均衡发展取得新成效。\n"
+        "县教育局先后组织校长赴浙江省安吉县、长兴县、德清县考察集团化办学。\n"
+        "在长沙，湖南师范大学附属中学与我县民族中学建立帮扶关系。\n"
+        "《互助县义务教育优质均衡发展实施方案》明确，到2025年全县新建学校3所。\n"
+        "全县组建城乡学校共同体8个。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"互助土族自治县"}
 
 
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):

@@ -108,3 +108,11 @@ def test_negations_and_terms_that_are_their_own_action(pipeline):
     assert found == ["生均公用经费"]
     found = [c for _, c, _ in measures(pipeline, "全市投入义务教育经费156.3亿元。")]
     assert found == ["教育经费投入"]
+
+
+def test_negation_must_govern_the_measure(pipeline):
+    assert measures(pipeline, "同时，我县尚未推行教师“县管校聘”改革。") == []
+    found = [c for _, c, _ in measures(pipeline, "我县为没有食堂的学校实施营养改善计划配餐。")]
+    assert found == ["营养改善计划"]
+    found = [c for _, c, _ in measures(pipeline, "目前全县没有一所学校不开展课后服务。")]
+    assert found == ["课后服务"]

@@ -68,25 +68,3 @@ def test_nfkc_step_only_reports_changed_characters():
     edits = nfkc("ＡＢ县")
     assert [(a, b, r) for a, b, r in edits] == [(0, 1, "A"), (1, 2, "B")]
     assert apply_steps("ＡＢ县", [nfkc]).text == "AB县"
-
-
-def test_hard_wrapped_lines_are_joined_where_a_sentence_runs_on():
-    from junheng.nlp.normalize import Normalizer
-
-    text = (
-        "西和县推进义务教育均衡发展\n"
-        "近年来，西和县坚持把义务教育均衡发展作为最大的民生工程，县委\n"
-        "、县政府主要领导亲自抓、负总责，先后投入资金6.8亿元，新建\n"
-        "改扩建中小学校舍18.6万平方米，办学条件得到极大改善。深入推进县管\n"
-        "校聘改革，打破教师“校籍”管理，三年来累计交流轮岗教师1126\n"
-        "人次，其中城区学校骨干教师到乡村学校任教312人。同时，该县\n"
-        "积极实施乡村教师支持计划，落实乡村教师生活补助，建成周转宿舍。\n"
-    )
-    norm = Normalizer()(text)
-    assert "县管校聘" in norm.text
-    assert norm.text.startswith("西和县推进义务教育均衡发展\n近年来")  # the headline stays apart
-    a = norm.text.index("县管校聘")
-    assert norm.to_original(a, a + 4) == (text.index("县管"), text.index("校聘") + 2)
-    # ordinary text (lines of different lengths, ending in sentences) is left alone
-    plain = "标题\n第一段很短。\n第二段比较长一些，写了更多的内容。\n"
-    assert Normalizer()(plain).text.count("\n") == plain.count("\n")
