@@ -147,6 +147,13 @@ def attribute(
             provisional = current.region or _best_evidence(current, by_code, main)
         region = provisional or main
         named = _newly_named(sentences, members, provisional) if has_mentions else None
+        if (
+            anchor is not None
+            and region is not None
+            and anchor.contains(region)
+            and any(region.contains(m.region) for i in members for m in sentences[i].mentions)
+        ):
+            own = False  # 晋城市还为阳城县争取到…: the parent acts for the section's own place
         opens = anchor is not None and (
             region is None
             or (current is not None and current.unknown)
@@ -161,7 +168,10 @@ def attribute(
             main is not None
             and not has_mentions
             and not units - {unit_suffix(main)}
-            and S.MEETING_SPEAKS.match(sentences[members[0]].text) is not None
+            and (
+                S.MEETING_SPEAKS.match(sentences[members[0]].text) is not None
+                or S.TOP_HEADING.match(sentences[members[0]].text) is not None
+            )
         )
         if S.unknown_actor(sentences[members[0]]) or (
             not has_mentions and S.NATIONAL.match(sentences[members[0]].text)

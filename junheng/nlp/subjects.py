@@ -29,6 +29,8 @@ PROVINCE_SPEAKS = re.compile(
 MEETING_SPEAKS = re.compile(
     r"^(?:(?:会议|大会|会上|会后)[，,]?(?:要求|强调|指出|提出|部署|明确)|(?:各地|各县（市、区）|各县市区)要)"
 )
+# a top-level heading (三、关于发挥优质学校辐射带动作用的建议): a new part of the report
+TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、[^。；;]{2,40}$")
 # what may come before a clause's subject: a lead-in, or a short phrase and a comma (同期，)
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(

@@ -252,6 +252,29 @@ def test_ordinary_openers_scenes_and_visits_keep_the_reports_place(pipeline):
     assert set(content_regions(analyse_text(pipeline, text))) == {"互助土族自治县"}
 
 
+def test_top_headings_end_a_county_passage_and_parents_acting_for_the_county(pipeline):
+    text = (
+        "南阳市教育局关于推进城乡教师交流的答复\n"
+        "目前，我市已在全市推行“县管校聘”。邓州市探索实施“银龄讲学计划”。\n"
+        "三、关于发挥优质学校辐射带动作用的建议\n"
+        "我局出台了集团化办学实施方案，全市组建教育集团83个。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text)) == [
+        "南阳市",
+        "南阳市",
+        "邓州市",
+        "南阳市",
+        "南阳市",
+    ]
+    text = (
+        "阳城县推进城乡学校共同体建设\n"
+        "阳城县组建城乡学校共同体12个。\n"
+        "晋城市还为阳城县争取到公费师范生名额30个。\n"
+        "町店镇中心小学的学生开心地说，现在每周都能上音乐课了。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"阳城县"}
+
+
 def test_unrelated_place_named_as_a_partner_is_an_aside(pipeline):
     text = (
         "桑植县开展结对帮扶\n"
