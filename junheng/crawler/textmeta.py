@@ -6,6 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from junheng.crawler.extract.credits import edge_spans, labelled_author, unlabelled_source
+from junheng.nlp.places import ISSUER
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
 # labels in simplified or traditional characters (來源, 發布時間, 記者)
@@ -26,7 +29,6 @@ META_FIELD = re.compile(
 # an interview's line (记者：下一步有什么打算？), not a byline (记者：李敏)
 QUESTION = re.compile(r"^\s*(?:记者|記者|主持人|问|問)\s*[:：](?![\u4e00-\u9fff·]{2,4}(?:\s|$))")
 PROMO_LINE = re.compile(r"点击蓝字|关注我们|长按识别|扫码关注|识别二维码|点击上方")
-ISSUER = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院|小学|中学)$")
 HEADER_LINES = 8
 
 
@@ -75,8 +77,6 @@ def parse_header(text: str) -> TextHeader:
             published = normalise_date(line)
         if source is None and (m := SOURCE_FIELD.search(line)):
             source = m.group(1)
-    from junheng.crawler.extract.credits import edge_spans, labelled_author, unlabelled_source
-
     if source is None:  # a name beside the date: 内蒙古自治区教育厅　2023-12-18
         for line in lines:
             if line != title and len(line) <= 60 and normalise_date(line):

@@ -33,7 +33,6 @@ class _Section:
     region: Region | None = None
     sentences: list[int] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
-    province_ref: bool = False  # speaks of itself as a province (全省, 自治区教育厅)
     unknown: bool = False  # about a place junheng cannot resolve: left unattributed
     confidence: float = 0.0
     method: str = ""
@@ -57,7 +56,6 @@ def main_region(
     hint: Region | None = None,
 ) -> Region | None:
     """The place a document is mainly about: title and frequent mentions, most specific wins."""
-    sentences = S.drop_datelines(sentences)
     scores: Counter[str] = Counter()
     regions: dict[str, Region] = {}
     # a parent written just before its child (四川省凉山州) only qualifies it
@@ -99,8 +97,8 @@ def attribute(
     main: Region | None,
     min_confidence: float = 0.5,
 ) -> list[Attribution]:
-    """One attribution per sentence (boilerplate sentences get none)."""
-    sentences = S.drop_datelines(sentences)
+    """One attribution per sentence (boilerplate sentences get none). ``sentences`` come with
+    the places of dispatch lines and cited titles already dropped (``subjects.drop_datelines``)."""
     marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
     evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
     by_code: dict[str, Region] = {}
@@ -219,7 +217,6 @@ def attribute(
             sections.append(current)
         else:
             current.units |= units
-        current.province_ref |= any(S.PROVINCE_REF.search(sentences[i].text) for i in members)
         for idx in members:
             current.sentences.append(idx)
             for m in evidence[idx]:
@@ -287,12 +284,10 @@ def _other_counties(
     }
     if len(counties) < 2 or any(region.contains(r) for r in counties.values()):
         return None
-    for level in ("city", "province"):
-        parents = {r.at(level) for r in counties.values()}
-        if len(parents) == 1 and None not in parents:
-            parent = parents.pop()
-            return None if parent.contains(region) and parent.level == "city" else parent
-    return None
+    parent = S.common_parent(counties.values())
+    if parent is not None and parent.level == "city" and parent.contains(region):
+        return None
+    return parent
 
 
 def _compatible(units: set[str], section: _Section, main: Region | None) -> bool:
@@ -348,9 +343,6 @@ def _resolve_sections(
     for k, sec in enumerate(sections):
         if sec.region is not None or sec.unknown:
             continue
-        if sec.province_ref and main is not None and main.level == "province":
-            sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
-            continue
         prev = sections[k - 1] if k > 0 else None
         nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)
         if (
@@ -397,9 +389,5 @@ def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | Non
     tied = [r for r in ranked if votes[r.adcode] == top]
     if len(tied) > 2 and all(r.level == "county" for r in tied):
         # a list of counties, none named more than the others: their city or province
-        for level in ("city", "province"):
-            parents = {r.at(level) for r in tied}
-            if len(parents) == 1:
-                return parents.pop()
-        return None
+        return S.common_parent(tied)
     return ranked[0]

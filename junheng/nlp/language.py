@@ -9,7 +9,6 @@ Set ``doc.user_data["junheng.context"]`` (title, region hint) before running the
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from junheng.nlp import attribution, measures, newmeasures, subjects
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
-from junheng.nlp.places import PlaceRecognizer, Tokens
+from junheng.nlp.places import ISSUER, PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
 from junheng.nlp.sentences import SentenceSpan, split_sentences
 from junheng.records import PlaceMention, Region
@@ -149,8 +148,7 @@ class MeasureComponent:
         make_doc = nlp.tokenizer
         for form in self.forms:
             self.matcher.add(form, [make_doc(form)])  # type: ignore[operator]
-        self.tilt = measures.tilt_pattern({f: e.term for f, e in self.forms.items()})
-        self.gapped = measures.gapped_pattern(set(self.forms))
+        self.split_terms = measures.split_term_patterns({f: e.term for f, e in self.forms.items()})
 
     def _beyond_lexicon(
         self, doc: Doc, text: str, sentences: list[SentenceSpan], lexicon: list[Span]
@@ -178,15 +176,9 @@ class MeasureComponent:
         """Token-aligned phrase matches plus overlapping forms hidden inside glued tokens."""
         found = list(self.matcher(doc, as_spans=True))
         found += _recover_misaligned(doc, text, self.partners, found)
-        if self.tilt is not None:  # 职称评聘中向乡村教师倾斜 → 职称评聘倾斜
-            for m in self.tilt.finditer(text):
-                term = self.forms[m.group("head") + "倾斜"].term
-                span = doc.char_span(m.start(), m.end(), label=term, alignment_mode="expand")
-                if span is not None:
-                    found.append(span)
-        for pattern, term in self.gapped:  # 为乡村教师每人每月发放生活补助
+        for pattern, term_of in self.split_terms:  # 职称评聘中向乡村教师倾斜 → 职称评聘倾斜
             for m in pattern.finditer(text):
-                span = doc.char_span(m.start(), m.end(), label=term, alignment_mode="expand")
+                span = doc.char_span(m.start(), m.end(), label=term_of(m), alignment_mode="expand")
                 if span is not None:
                     found.append(span)
         return found
@@ -312,14 +304,11 @@ class PlaceComponent:
         return self.recognizer.find(Tokens(self.segmenter.cut(title)))
 
 
-GOVERNMENT_BODY = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院)$")
-
-
 def _source_mentions(places: PlaceComponent, source: str) -> list[PlaceMention]:
     """Places of a 来源: a bureau's place, but not the province of a provincial paper or
     portal (四川日报 reports on all of 四川)."""
     found = places.title_mentions(source)
-    if GOVERNMENT_BODY.search(source):
+    if ISSUER.search(source):
         return found
     return [m for m in found if m.region.level != "province"]
 
@@ -359,6 +348,7 @@ class AttributionComponent:
             )
             for k, s in enumerate(spans)
         ]
+        infos = subjects.drop_datelines(infos)  # 新华社长沙…电 names no subject
         title_mentions = []
         if ctx.title:  # not the places a headline only mentions (推进会在吴忠召开)
             title_mentions = subjects.subject_places(
@@ -368,11 +358,11 @@ class AttributionComponent:
         if ctx.source:  # a publishing bureau counts like a headline mention
             from_source = _source_mentions(self.places, ctx.source)
             title_mentions = [*title_mentions, *from_source]
-            provinces = {m.region for m in from_source}
-            if hint is None and len(provinces) == 1 and GOVERNMENT_BODY.search(ctx.source):
-                only = next(iter(provinces))
-                # 宁夏回族自治区教育厅 reports on its province, whatever counties it names
-                hint = only if only.level == "province" else None
+            named = {m.region for m in from_source}
+            if hint is None and len(named) == 1 and ISSUER.search(ctx.source):
+                (only,) = named
+                if only.level == "province":
+                    hint = only  # 宁夏回族自治区教育厅 reports on its province, whatever it names
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = attribution.attribute(

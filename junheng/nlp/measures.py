@@ -8,6 +8,7 @@ A lexicon term is not always a measure where it occurs: inside a cited document 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 RULES_VERSION = "lexicon.v1"
@@ -91,33 +92,33 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
     return True, "lexicon"
 
 
-def tilt_pattern(terms: dict[str, str]) -> re.Pattern[str] | None:
-    """Measures of the form ``X倾斜`` (职称评聘倾斜, 经费倾斜) written apart, as Chinese reports
-    do: 职称评聘中向乡村教师倾斜, 经费向薄弱学校倾斜. ``terms``: form → canonical term; the
-    pattern's ``head`` group is a form's head (the form without 倾斜)."""
-    heads = sorted(
-        {f[:-2] for f in terms if f.endswith("倾斜") and "向" not in f and len(f) >= 4},
-        key=len,
-        reverse=True,
-    )
-    if not heads:
-        return None
-    alt = "|".join(re.escape(h) for h in heads)
-    return re.compile(rf"(?P<head>{alt})[^，,。；;！!？?]{{0,8}}?向[^，,。；;！!？?]{{1,14}}?倾斜")
-
-
 # Compounds that reports write apart: (head, tail, the lexicon term they make). The head and tail
 # sit in one clause, at most 12 characters apart (为乡村教师每人每月发放生活补助).
 GAPPED_TERMS = (
     ("乡村教师", "(?:生活|岗位|工作)(?:补助|补贴)", "乡村教师生活补助"),
     ("投入", "(?:义务)?教育(?:经费|资金)", "教育经费投入"),
 )
+TermOf = Callable[[re.Match[str]], str]
 
 
-def gapped_pattern(known: set[str]) -> list[tuple[re.Pattern[str], str]]:
-    """Patterns for the ``GAPPED_TERMS`` whose term the lexicon has."""
-    return [
-        (re.compile(rf"{head}[^，,、。；;！!？?]{{1,12}}?{tail}"), term)
-        for head, tail, term in GAPPED_TERMS
-        if term in known
-    ]
+def split_term_patterns(terms: Mapping[str, str]) -> list[tuple[re.Pattern[str], TermOf]]:
+    """Patterns for lexicon terms written apart, each with the term a match stands for.
+    ``terms``: form → canonical term. Measures of the form ``X倾斜`` (职称评聘倾斜, 经费倾斜):
+    职称评聘中向乡村教师倾斜; and the ``GAPPED_TERMS`` the lexicon has."""
+    out: list[tuple[re.Pattern[str], TermOf]] = []
+    heads = sorted(
+        {f[:-2] for f in terms if f.endswith("倾斜") and "向" not in f and len(f) >= 4},
+        key=len,
+        reverse=True,
+    )
+    if heads:  # longest head first: 职称评聘 before 职称
+        alt = "|".join(re.escape(h) for h in heads)
+        tilt = re.compile(
+            rf"(?P<head>{alt})[^，,。；;！!？?]{{0,8}}?向[^，,。；;！!？?]{{1,14}}?倾斜"
+        )
+        out.append((tilt, lambda m: terms[m.group("head") + "倾斜"]))
+    for head, tail, term in GAPPED_TERMS:
+        if term in terms:
+            gapped = re.compile(rf"{head}[^，,、。；;！!？?]{{1,12}}?{tail}")
+            out.append((gapped, lambda _m, term=term: term))
+    return out

@@ -31,6 +31,8 @@ INSTITUTION_AFTER = re.compile(
     r"^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|新区|教育局|教体局|教育和体育局|"
     r"市委|县委|区委|人民政府|市政府|县政府|区政府)"
 )
+# the name of a body that publishes or signs reports (县教育局, 省教育厅, 市政府办公室, 第一中学)
+ISSUER = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|中心|学校|学院|小学|中学)$")
 SUFFIX_OF_LEVEL = {
     "省": "省",
     "市": "市",

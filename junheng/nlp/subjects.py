@@ -5,7 +5,7 @@ chains (河北省邢台市威县), partners and destinations (与…, 赴…), d
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from junheng.records import PlaceMention, Region
@@ -16,9 +16,6 @@ LEAD_IN = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
     r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
-)
-PROVINCE_REF = re.compile(
-    r"(?:全|我|本|该)省|(?:^|[^\u4e00-\u9fff])(?:省|自治区)(?:委|政府|人民政府|教育厅|党委|召开|出台|印发)"
 )
 # a paragraph opened by the province itself (the subject, not a comparison: 在全省推广)
 PROVINCE_SPEAKS = re.compile(
@@ -208,8 +205,14 @@ def listed_parent(s: SentenceInfo) -> Region | None:
     places = {m.region.adcode: m.region for _, _, m in head}
     if len(places) < 2 or any(r.level != "county" for r in places.values()):
         return None
+    return common_parent(places.values())
+
+
+def common_parent(regions: Iterable[Region]) -> Region | None:
+    """The one city (else province) all ``regions`` lie in, or ``None``."""
+    regions = list(regions)
     for level in ("city", "province"):
-        parents = {r.at(level) for r in places.values()}
+        parents = {r.at(level) for r in regions}
         if len(parents) == 1 and None not in parents:
             return parents.pop()
     return None
