@@ -165,22 +165,51 @@ class Removal:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribution:
+    """A place a sentence speaks for, how sure we are and how it was found."""
+
+    region: Region
+    confidence: float
+    method: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.region.as_dict(),
+            "confidence": round(self.confidence, 3),
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence with its annotations; offsets index into the document's original text."""
+    """One sentence with its annotations; offsets index into the document's original text.
+
+    ``regions`` are the places the sentence speaks for (a roundup clause or a pilot list names
+    several); the first is the main one (``region``)."""
 
     start: int
     end: int
     text: str
     boilerplate: bool = False
     boilerplate_reason: str | None = None
-    region: Region | None = None
-    region_confidence: float = 0.0
-    region_method: str | None = None
+    regions: tuple[Attribution, ...] = ()
     measures: tuple[MeasureMention, ...] = ()
     places: tuple[PlaceMention, ...] = ()
     strategies: tuple[StrategyScore, ...] = ()
     instrument: str | None = None
     tokens: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def region(self) -> Region | None:
+        return self.regions[0].region if self.regions else None
+
+    @property
+    def region_confidence(self) -> float:
+        return self.regions[0].confidence if self.regions else 0.0
+
+    @property
+    def region_method(self) -> str | None:
+        return self.regions[0].method if self.regions else None
 
 
 @dataclass(frozen=True, slots=True)

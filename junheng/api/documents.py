@@ -187,6 +187,7 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
                 "boilerplate_reason": s.boilerplate_reason,
                 "region": _region_json(s.region),
                 "region_confidence": round(s.region_confidence, 3),
+                "regions": [a.as_dict() for a in s.regions],
                 "strategies": [{"id": st.id, "score": st.score} for st in s.strategies],
                 "measures": [m.as_dict() for m in s.measures],
                 "instrument": s.instrument,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from junheng.nlp import subjects as S
 from junheng.nlp.places import markers, unit_suffix
 from junheng.nlp.subjects import SentenceInfo
-from junheng.records import PlaceMention, Region
+from junheng.records import Attribution, PlaceMention, Region
 
 CONF_ANCHOR = 0.9
 CONF_EVIDENCE = 0.75
@@ -36,13 +36,6 @@ class _Section:
     unknown: bool = False  # about a place junheng cannot resolve: left unattributed
     confidence: float = 0.0
     method: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    region: Region | None
-    confidence: float
-    method: str | None
 
 
 def _unit_ok(region: Region, units: set[str]) -> bool:
@@ -96,8 +89,8 @@ def attribute(
     *,
     main: Region | None,
     min_confidence: float = 0.5,
-) -> list[Attribution]:
-    """One attribution per sentence (boilerplate sentences get none). ``sentences`` come with
+) -> list[tuple[Attribution, ...]]:
+    """The places each sentence speaks for (boilerplate sentences get none). ``sentences`` come with
     the places of dispatch lines and cited titles already dropped (``subjects.drop_datelines``)."""
     marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
     evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
@@ -226,11 +219,11 @@ def attribute(
 
     _resolve_sections(sections, by_code, main)
 
-    out = [Attribution(None, 0.0, None)] * len(sentences)
+    out: list[tuple[Attribution, ...]] = [()] * len(sentences)
     for sec in sections:
         if sec.region is not None and sec.confidence >= min_confidence:
             for idx in sec.sentences:
-                out[idx] = Attribution(sec.region, sec.confidence, sec.method)
+                out[idx] = (Attribution(sec.region, sec.confidence, sec.method),)
     return out
 
 
