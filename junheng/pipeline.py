@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from junheng.models.classify import (
     CueCategorizer,
-    LexiconClassifier,
     Labeller,
+    LexiconClassifier,
     LexiconLabeller,
     SentenceInput,
 )
@@ -115,6 +115,13 @@ class Pipeline:
     @cached_property
     def cleaner(self) -> SpamCleaner:
         return SpamCleaner(self.segmenter.freq, cut=self.segmenter.cut)
+
+    def use_models(self, models: ModelBundle | None) -> None:
+        """Use ``models`` (when given) instead of the default ones; call before analysing."""
+        if models is not None:
+            self._models = models
+            for name in ("models", "nlp", "labeller", "fingerprint"):
+                self.__dict__.pop(name, None)
 
     @cached_property
     def models(self) -> ModelBundle | None:
@@ -391,7 +398,11 @@ class Pipeline:
                 if any(m.category is None for m in rules):
                     rules = self._categorize_new(rules, sentence_text)
                 evidence = self.classifier.classify(sentence_text, rules)
-            inputs.append(SentenceInput(sentence_text, found, evidence[0], evidence[1], boiler))
+            inputs.append(
+                SentenceInput(
+                    sentence_text, found, evidence[0], evidence[1], boiler, tuple(tokens[k])
+                )
+            )
             sentences.append(
                 Sentence(
                     start=a,
@@ -481,9 +492,7 @@ def _sentence_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
-def _document_regions(
-    sentences: Iterable[Sentence], main: Region | None
-) -> tuple[Region, ...]:
+def _document_regions(sentences: Iterable[Sentence], main: Region | None) -> tuple[Region, ...]:
     """Places whose measures the document reports, most sentences first; else its main place."""
     counts: Counter[str] = Counter()
     regions: dict[str, Region] = {}

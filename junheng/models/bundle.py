@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from junheng.errors import ConfigError
-from junheng.models.classify import Labels, SentenceInput, document_strategies
+from junheng.models.classify import Labels, SentenceInput
 from junheng.models.features import CueProfiles
 from junheng.models.measure_category import MeasureCategorizer
-from junheng.models.strategy import StrategyExample, StrategyModel
+from junheng.models.strategy import InstrumentModel, StrategyExample, StrategyModel
 from junheng.models.tagger import MeasureTagger
-from junheng.models.train import Example, InstrumentModel
 from junheng.records import StrategyScore
 
 if TYPE_CHECKING:
@@ -95,31 +94,34 @@ class ModelLabeller:
             )
             evidence = {e.id: e.score for e in s.evidence}
             out.append(
-                StrategyExample(s.text, names, cats, evidence, group=group,
-                                rule_instrument=s.rule_instrument)
-            )  # fmt: skip
+                StrategyExample(
+                    s.text,
+                    names,
+                    cats,
+                    evidence,
+                    rule_instrument=s.rule_instrument,
+                    group=group,
+                    tokens=s.tokens,
+                )
+            )
         return out
 
     def label(self, documents: Sequence[Sequence[SentenceInput]]) -> list[list[Labels]]:
         flat: list[StrategyExample] = []
         for k, doc in enumerate(documents):
             flat.extend(self.examples(doc, str(k)))
-        probs = self.bundle.strategy.predict_proba(flat)
+        rows = [k for k, e in enumerate(flat) if e.names or not self.bundle.requires_measure]
+        probs = self.bundle.strategy.predict_proba(flat, rows)
         ids = self.bundle.strategy.ids
-        chosen = []
-        for row, ex in zip(probs, flat, strict=True):
-            if self.bundle.requires_measure and not ex.names:
-                chosen.append(())
-                continue
+        chosen: list[tuple[StrategyScore, ...]] = [()] * len(flat)
+        for k, row in zip(rows, probs, strict=True):
             ranked = sorted(
                 ((ids[j], float(p)) for j, p in enumerate(row) if p >= REPORT_FLOOR),
                 key=lambda kv: -kv[1],
             )
-            chosen.append(tuple(StrategyScore(i, round(p, 4), self.name) for i, p in ranked))
+            chosen[k] = tuple(StrategyScore(i, round(p, 4), self.name) for i, p in ranked)
         coded = [k for k, c in enumerate(chosen) if c and c[0].score >= self.threshold]
-        insts = self.bundle.instrument.predict(
-            [flat[k].text for k in coded], [flat[k].rule_instrument for k in coded]
-        )
+        insts = self.bundle.instrument.predict([flat[k] for k in coded])
         instrument = dict(zip(coded, insts, strict=True))
         out: list[list[Labels]] = []
         k = 0
@@ -167,21 +169,11 @@ def train_bundle(
         [n for n, _, _ in facts], [c for _, c, _ in facts], [s for _, _, s in facts]
     )
     examples = [e for d in docs for e in d.examples]
-    examples += list(extra) + taxonomy_examples(taxonomy, lexicon)
+    examples += list(extra) + taxonomy_examples(taxonomy, lexicon, tokenize)
     profiles = CueProfiles(taxonomy, lexicon, tokenize)
     strategy = StrategyModel(taxonomy, profiles, tokenize, embed).fit(examples)
-    instrument = InstrumentModel(taxonomy, tokenize).fit(
-        [
-            Example(e.text, e.labels, e.instrument, {}, e.rule_instrument, _source(e.source))
-            for e in examples
-            if e.instrument
-        ]
-    )
+    instrument = InstrumentModel(taxonomy).fit(examples)
     return ModelBundle(tagger, categorizer, strategy, instrument, lexicon)
-
-
-def _source(source: str) -> str:
-    return {"seeds": "gold"}.get(source, source)
 
 
 # ---------------------------------------------------------------- saving and loading
@@ -198,28 +190,21 @@ def save_bundle(bundle: ModelBundle, folder: Path, info: Mapping[str, Any]) -> d
     the state file's hash. Returns the record."""
     import joblib
 
-    vectorizers = [bundle.instrument.tfidf]
     state = {
         "format": FORMAT,
         "tagger": bundle.tagger,
         "categorizer": bundle.categorizer,
         "strategy": bundle.strategy.state(),
         "instrument": {
-            k: getattr(bundle.instrument, k) for k in ("c", "name", "tfidf", "estimator", "fallback")
+            k: getattr(bundle.instrument, k)
+            for k in ("c", "name", "words", "estimator", "fallback")
         },
         "requires_measure": bundle.requires_measure,
     }
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".joblib")
     os.close(fd)
-    tokenizers = [v.tokenizer for v in vectorizers]
-    try:
-        for v in vectorizers:
-            v.tokenizer = None
-        joblib.dump(state, tmp)
-    finally:
-        for v, tok in zip(vectorizers, tokenizers, strict=True):
-            v.tokenizer = tok
+    joblib.dump(state, tmp)
     digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
     os.replace(tmp, folder / STATE_FILE)
     record = {
@@ -269,15 +254,16 @@ def load_bundle(
     try:
         state = joblib.load(folder / STATE_FILE)
     except (OSError, EOFError, ValueError) as exc:
-        raise ConfigError(f"cannot load models {folder}: {exc}; run `junheng models build`") from None
+        raise ConfigError(
+            f"cannot load models {folder}: {exc}; run `junheng models build`"
+        ) from None
     if state.get("format") != FORMAT:
         raise ConfigError(f"models in {folder} are of an older format; run `junheng models build`")
     profiles = CueProfiles(taxonomy, lexicon, tokenize)
     strategy = StrategyModel.from_state(state["strategy"], taxonomy, profiles, tokenize, embed)
     if strategy.anchors is not None and embed is None:
         raise ConfigError("the trained models need the embedding model; run `junheng models build`")
-    instrument = InstrumentModel(taxonomy, tokenize, **state["instrument"])
-    instrument.tfidf.tokenizer = tokenize
+    instrument = InstrumentModel(taxonomy, **state["instrument"])
     return ModelBundle(
         state["tagger"],
         state["categorizer"],
@@ -320,3 +306,52 @@ def default_embed(settings: Settings, expected: str | None = None) -> Embed:
             f"now {embedder.version}; run `junheng models build --force`"
         )
     return lambda texts: embedder.encode(texts, kind="passage")
+
+
+def build_default_bundle(
+    settings: Settings, *, force: bool = False, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Train the default models on the shipped gold (all of it) and save them into the cache;
+    an existing build of the same training data, recipe and embedder is kept unless ``force``.
+    Returns the build record."""
+    from junheng.models import golddata
+    from junheng.models.embed import get_embedder
+    from junheng.pipeline import Pipeline
+
+    folder = bundle_dir(settings.cache_path)
+    data = golddata.data_hash()
+    embedder = get_embedder("default", cache_dir=settings.cache_path)
+    info = read_info(folder)
+    if (
+        info is not None
+        and not force
+        and info.get("training_data_sha256") == data
+        and info.get("embedder") == embedder.version
+    ):
+        return info
+    pipeline = Pipeline(settings, models=False)
+    if progress:
+        progress("annotating the training data")
+    reports = golddata.read_jsonl(golddata.training_file(golddata.REPORTS))
+    seeds = golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
+    docs = golddata.report_docs(pipeline, reports) + golddata.seed_docs(pipeline, seeds)
+    if progress:
+        progress("training")
+    bundle = train_bundle(
+        docs,
+        taxonomy=pipeline.taxonomy,
+        lexicon=pipeline.lexicon,
+        tokenize=pipeline.segmenter.cut,
+        embed=lambda texts: embedder.encode(texts, kind="passage"),
+    )
+    record = {
+        "training_data_sha256": data,
+        "training_files": {
+            name: golddata.file_hash(golddata.training_file(name))
+            for name in golddata.TRAINING_FILES
+        },
+        "training_documents": {"reports": len(reports), "seeds": len({r["doc"] for r in seeds})},
+        "embedder": embedder.version,
+        "lexicon": pipeline.lexicon.fingerprint(),
+    }
+    return save_bundle(bundle, folder, record)

@@ -29,6 +29,7 @@ class SentenceInput:
     evidence: tuple[StrategyScore, ...] = ()
     rule_instrument: str | None = None
     boilerplate: bool = False
+    tokens: tuple[str, ...] = ()  # its words, as segmented once by the pipeline
 
 
 Labels = tuple[tuple[StrategyScore, ...], str | None]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,12 +40,16 @@ def training_file(name: str) -> Path:
     return Path(str(resources.files("junheng").joinpath(f"data/training/{name}")))
 
 
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def data_hash(files: Iterable[Path] | None = None) -> str:
     """SHA-256 over the training files (names and contents): what a model was trained on."""
     digest = hashlib.sha256()
     for path in files or (training_file(n) for n in TRAINING_FILES):
         digest.update(Path(path).name.encode())
-        digest.update(hashlib.sha256(Path(path).read_bytes()).hexdigest().encode())
+        digest.update(file_hash(path).encode())
     return digest.hexdigest()
 
 
@@ -131,6 +135,7 @@ def report_docs(pipeline: Pipeline, items: Sequence[dict[str, Any]]) -> list[Tra
                     inp.rule_instrument,
                     item["id"],
                     "gold",
+                    inp.tokens,
                 )
             )
             for m in dict.fromkeys(inside):
@@ -180,6 +185,7 @@ def seed_docs(pipeline: Pipeline, rows: Sequence[dict[str, Any]]) -> list[Traini
                     inp.rule_instrument,
                     name,
                     "seeds",
+                    inp.tokens,
                 )
             )
             for m in names_:
@@ -192,18 +198,29 @@ def seed_docs(pipeline: Pipeline, rows: Sequence[dict[str, Any]]) -> list[Traini
     return out
 
 
-def taxonomy_examples(taxonomy: Taxonomy, lexicon: Lexicon) -> list[StrategyExample]:
+def taxonomy_examples(
+    taxonomy: Taxonomy, lexicon: Lexicon, tokenize: Callable[[str], list[str]]
+) -> list[StrategyExample]:
     """Pseudo-sentences from the label contract: each lexicon term with its gloss (the term is
-    its measure), each strategy's definition, sub-category names and cue measures."""
+    its measure), each strategy's definition and sub-category names."""
     out = []
     for e in lexicon:
         if e.category in taxonomy.strategies:
             text = f"{e.term}：{e.gloss}" if e.gloss else e.term
             cats = frozenset({e.category})
-            out.append(StrategyExample(text, (e.term,), cats, {}, cats, source="taxonomy"))
+            out.append(
+                StrategyExample(
+                    text, (e.term,), cats, {}, cats, source="taxonomy", tokens=tuple(tokenize(text))
+                )
+            )
     for sid, s in taxonomy.strategies.items():
         for text in (s.definition_zh, *(name for _, name in s.subcategories)):
-            out.append(StrategyExample(text, (), frozenset(), {}, frozenset({sid}), source="taxonomy"))
+            out.append(
+                StrategyExample(
+                    text, (), frozenset(), {}, frozenset({sid}), source="taxonomy",
+                    tokens=tuple(tokenize(text)),
+                )
+            )  # fmt: skip
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from junheng.models.features import CueProfiles, _unit, neighbours
+from junheng.models.features import CueProfiles, WordBag, _unit, neighbours
 from junheng.models.taxonomy import Taxonomy
 
 STRATEGY_MODEL = "strategy.v2"
@@ -39,6 +39,7 @@ class StrategyExample:
         rule_instrument: The rules' instrument guess.
         group: The document (neighbours are adjacent items of the same group).
         source: ``gold``, ``seeds``, ``user``, ``taxonomy`` (sets the training weight).
+        tokens: Its words as the pipeline segmented them.
     """
 
     text: str
@@ -50,6 +51,7 @@ class StrategyExample:
     rule_instrument: str | None = None
     group: str = ""
     source: str = "gold"
+    tokens: tuple[str, ...] = ()
 
 
 WEIGHTS = {"user": 2.0, "gold": 1.0, "seeds": 1.0, "taxonomy": 0.3}
@@ -66,31 +68,32 @@ class StrategyModel:
     c: float = 0.5
     threshold: float = 0.5
     name: str = STRATEGY_MODEL
-    words: Any = None
+    words: WordBag | None = None
     grams: Any = None
     anchors: np.ndarray | None = None
     anchor_labels: np.ndarray | None = None
     estimators: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    _cues: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def ids(self) -> list[str]:
         return self.taxonomy.strategy_ids
 
-    def _tokens(self, text: str) -> list[str]:
-        return [w for w in self.tokenize(text) if w.strip() and any(ch.isalnum() for ch in w)]
+    @property
+    def cue_weights(self) -> np.ndarray:
+        """The taxonomy profile weight of every vocabulary word for every strategy."""
+        if self._cues is None:
+            assert self.words is not None
+            self._cues = self.words.word_weights(self.profiles.weights)
+        return self._cues
 
     def _fit_vocab(self, examples: Sequence[StrategyExample]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self.words = TfidfVectorizer(
-            tokenizer=self._tokens,
-            lowercase=False,
-            token_pattern=None,
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            min_df=2,
-        ).fit([e.text for e in examples])
+        profile_words = {w for table in self.profiles.weights for w in table}
+        self.words = WordBag().fit([e.tokens for e in examples], extra_words=profile_words)
+        self._cues = None
         self.grams = TfidfVectorizer(
             analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2
         ).fit([" ".join(e.names) for e in examples if e.names] or ["。"])
@@ -100,8 +103,11 @@ class StrategyModel:
             self.anchors = _unit(np.asarray(self.embed([e.text for e in anchors]), np.float32))
             self.anchor_labels = np.array([[i in e.labels for i in self.ids] for e in anchors])
 
-    def features(self, examples: Sequence[StrategyExample]) -> Any:
-        """The sparse feature matrix of ``examples`` (in document order for the neighbours)."""
+    def features(
+        self, examples: Sequence[StrategyExample], rows: Sequence[int] | None = None
+    ) -> Any:
+        """The sparse feature matrix of ``examples[rows]`` (all by default); ``examples`` are
+        in document order, for the neighbours."""
         from scipy.sparse import csr_matrix, hstack
 
         ids = self.ids
@@ -109,17 +115,24 @@ class StrategyModel:
         dense = np.zeros((n, 4 * len(ids) + 5), np.float32)
         m = len(ids)
         for k, e in enumerate(examples):
-            cues = self.profiles.scores(e.text)
-            total = sum(cues) + 1e-9
             for j, sid in enumerate(ids):
                 dense[k, j] = 3.0 * e.evidence.get(sid, 0.0)
                 dense[k, m + j] = 2.0 * (sid in e.categories)
-                dense[k, 2 * m + j] = cues[j] / 10
-                dense[k, 3 * m + j] = cues[j] / total
-            dense[k, 4 * m + min(len(e.names), 3)] = 1.0
-            dense[k, 4 * m + 4] = len(e.text) / 100
         prev, nxt = neighbours([e.group for e in examples], n)
         context = np.hstack([dense[:, :m], dense[:, m : 2 * m]])
+        picked = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+        prev, nxt = prev[picked], nxt[picked]
+        examples = [examples[k] for k in picked]
+        dense = dense[picked]
+        n = len(examples)
+        assert self.words is not None
+        tfidf, binary = self.words.transform([e.tokens for e in examples])
+        cues = np.asarray(binary @ self.cue_weights)
+        dense[:, 2 * m : 3 * m] = cues / 10
+        dense[:, 3 * m : 4 * m] = cues / (cues.sum(axis=1, keepdims=True) + 1e-9)
+        for k, e in enumerate(examples):
+            dense[k, 4 * m + min(len(e.names), 3)] = 1.0
+            dense[k, 4 * m + 4] = len(e.text) / 100
         blocks = [
             dense,
             context[prev] * (prev >= 0)[:, None],
@@ -141,7 +154,7 @@ class StrategyModel:
         return hstack(
             [
                 csr_matrix(np.hstack(blocks)),
-                self.words.transform([e.text for e in examples]),
+                tfidf,
                 self.grams.transform(names),
             ]
         ).tocsr()
@@ -167,31 +180,27 @@ class StrategyModel:
         }
         return self
 
-    def predict_proba(self, examples: Sequence[StrategyExample]) -> np.ndarray:
-        out = np.zeros((len(examples), len(self.ids)), np.float32)
-        if not examples:
+    def predict_proba(
+        self, examples: Sequence[StrategyExample], rows: Sequence[int] | None = None
+    ) -> np.ndarray:
+        """Probabilities per strategy for ``examples[rows]`` (all by default)."""
+        n = len(examples) if rows is None else len(rows)
+        out = np.zeros((n, len(self.ids)), np.float32)
+        if not n:
             return out
-        x = self.features(examples)
+        x = self.features(examples, rows)
         for j, sid in enumerate(self.ids):
             if sid in self.estimators:
                 out[:, j] = self.estimators[sid].predict_proba(x)[:, 1]
         return out
 
     def state(self) -> dict[str, Any]:
-        """What is saved (the tokenizer and embedder are attached again on load)."""
-        tok = self.words.tokenizer
-        self.words.tokenizer = None
-        try:
-            import copy
-
-            words = copy.deepcopy(self.words)
-        finally:
-            self.words.tokenizer = tok
+        """What is saved (the embedder is attached again on load)."""
         return {
             "c": self.c,
             "threshold": self.threshold,
             "name": self.name,
-            "words": words,
+            "words": self.words,
             "grams": self.grams,
             "anchors": self.anchors,
             "anchor_labels": self.anchor_labels,
@@ -208,6 +217,56 @@ class StrategyModel:
         tokenize: Callable[[str], list[str]],
         embed: Embed | None,
     ) -> StrategyModel:
-        model = cls(taxonomy, profiles, tokenize, embed, **state)
-        model.words.tokenizer = model._tokens
-        return model
+        return cls(taxonomy, profiles, tokenize, embed, **state)
+
+
+@dataclass
+class InstrumentModel:
+    """``instrument.v2``: multinomial logistic regression for the policy instrument of a coded
+    sentence's main measure, over its words, the instrument cue words it holds and the rules'
+    guess."""
+
+    taxonomy: Taxonomy
+    c: float = 1.0
+    name: str = "instrument.v2"
+    words: WordBag | None = None
+    estimator: Any = None
+    fallback: str = "capacity_building"
+
+    def _x(self, examples: Sequence[StrategyExample]) -> Any:
+        from scipy.sparse import csr_matrix, hstack
+
+        ids = self.taxonomy.instrument_ids
+        dense = np.zeros((len(examples), 2 * len(ids)), np.float32)
+        for k, e in enumerate(examples):
+            for j, i in enumerate(ids):
+                dense[k, j] = sum(e.text.count(c) for c in self.taxonomy.instruments[i].cues)
+                dense[k, len(ids) + j] = 2.0 * (e.rule_instrument == i)
+        assert self.words is not None
+        tfidf, _ = self.words.transform([e.tokens for e in examples])
+        return hstack([csr_matrix(dense), tfidf]).tocsr()
+
+    def fit(self, examples: Sequence[StrategyExample]) -> InstrumentModel:
+        from sklearn.linear_model import LogisticRegression
+
+        rows = [e for e in examples if e.instrument]
+        self.words = WordBag(min_count=1).fit([e.tokens for e in rows])
+        labels = {e.instrument for e in rows}
+        if len(labels) < 2:
+            self.estimator = None
+            self.fallback = next(iter(labels), self.fallback)
+            return self
+        self.estimator = LogisticRegression(C=self.c, max_iter=3000)
+        self.estimator.fit(
+            self._x(rows),
+            [e.instrument for e in rows],
+            sample_weight=[WEIGHTS.get(e.source, 1.0) for e in rows],
+        )
+        return self
+
+    def predict(self, examples: Sequence[StrategyExample]) -> list[str]:
+        if not examples:
+            return []
+        if self.estimator is None:
+            return [e.rule_instrument or self.fallback for e in examples]
+        return [str(v) for v in self.estimator.predict(self._x(examples))]

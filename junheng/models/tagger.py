@@ -24,7 +24,7 @@ PAD = 1  # word id of a position outside the sentence
 UNK = 0
 _BUCKETS = 1 << 18  # hashed conjunctions
 _CJK0, _CJK1 = 0x4E00, 0x9FFF
-_OPEN_QUOTES = frozenset("“「『\"")
+_OPEN_QUOTES = frozenset('“「『"')
 _CLOSE_QUOTES = frozenset("”」』")
 # lexicon states per token: 0 none, 1/2 B/I of a match the rules kept, 3/4 of one they skipped
 LEX_STATES = 5
@@ -141,7 +141,7 @@ def _char_id(cp: np.ndarray) -> np.ndarray:
     latin = ((cp >= 0x41) & (cp <= 0x5A)) | ((cp >= 0x61) & (cp <= 0x7A))
     out = np.where(digit, 1, out)
     out = np.where(latin, 2, out)
-    for k, chars in enumerate(("“”\"「」『』", "《》", "、，,", "（）()", "：:；;")):
+    for k, chars in enumerate(('“”"「」『』', "《》", "、，,", "（）()", "：:；;")):
         mask = np.isin(cp, [ord(c) for c in chars])
         out = np.where(mask, 3 + k, out)
     return out
@@ -164,6 +164,7 @@ class MeasureTagger:
     # raw column → column of the fitted model (features never seen in training map to the
     # last column, whose weight is zero)
     _columns: Any = None
+    _weight_cache: Any = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------ features
 
@@ -197,16 +198,6 @@ class MeasureTagger:
                 out[:k][sent[:k] != sent[-k:]] = pad
             return out
 
-        # quotes and book-title brackets open around the token
-        is_open = np.isin(cps[:-1], [ord(c) for c in _OPEN_QUOTES])
-        is_close = np.isin(cps[:-1], [ord(c) for c in _CLOSE_QUOTES])
-        depth = np.cumsum(is_open.astype(np.int64) - is_close)
-        book = np.cumsum(
-            (cps[:-1] == ord("《")).astype(np.int64) - (cps[:-1] == ord("》")).astype(np.int64)
-        )
-        at = np.maximum(view.starts[:-1] - 1, 0)
-        quoted = np.where(view.starts[:-1] > 0, np.clip(depth[at], 0, 1), 0) if n else at
-        in_book = np.where(view.starts[:-1] > 0, np.clip(book[at], 0, 1), 0) if n else at
         # position in the sentence
         idx = np.arange(n)
         new = np.ones(n, bool)
@@ -219,7 +210,20 @@ class MeasureTagger:
             end_new[:-1] = sent[:-1] != sent[1:]
         last_tok = np.minimum.accumulate(np.where(end_new, idx, n)[::-1])[::-1] if n else idx
         to_end = np.minimum(last_tok - idx, 3)
+        # quotes and book-title brackets open before the token, within its sentence
+        lead = cps[view.starts[:-1]] if n else np.zeros(0, np.int64)
+        quoted = _depth(lead, _OPEN_QUOTES, _CLOSE_QUOTES, first_tok)
+        in_book = _depth(lead, frozenset("《"), frozenset("》"), first_tok)
 
+        # position in the clause (between punctuation marks)
+        punct = kind == 3
+        clause_new = new | np.append(False, punct[:-1]) if n else new
+        clause_first = np.maximum.accumulate(np.where(clause_new, idx, 0)) if n else idx
+        clause_pos = np.minimum(idx - clause_first, 3)
+        clause_end = end_new | np.append(punct[1:], False) if n else end_new
+        clause_last = np.minimum.accumulate(np.where(clause_end, idx, n)[::-1])[::-1] if n else idx
+        clause_to_end = np.minimum(clause_last - idx, 3)
+        first2 = _char_id(cps[np.minimum(view.starts[:-1] + 1, len(cps) - 1)]) if n else idx
         w_m1, w_p1 = shift(wid, 1, PAD), shift(wid, -1, PAD)
         w_m2, w_p2 = shift(wid, 2, PAD), shift(wid, -2, PAD)
         lex, rules = view.lexicon, view.rules
@@ -256,23 +260,26 @@ class MeasureTagger:
             _hash(lex, w_p1),
             _hash(w_m1, lex),
             _hash(last_m1, first),
+            clause_pos * 4 + clause_to_end,
+            _hash(first, np.where(length > 1, first2, 0)),
+            _hash(clause_pos * 4 + clause_to_end, wid),
         ]
 
     def _matrix(self, views: Sequence[TokenView]) -> tuple[Any, list[np.ndarray]]:
-        """CSR matrix over the article tokens of ``views`` and, per view, those tokens' indices."""
+        """CSR matrix over the article tokens of ``views`` (all at once) and, per view, those
+        tokens' indices."""
         from scipy.sparse import csr_matrix
 
         offsets = np.concatenate([[0], np.cumsum(self._sizes)[:-1]])
-        blocks, keep = [], []
-        for view in views:
-            rows = np.flatnonzero(view.sentence >= 0)
-            keep.append(rows)
-            if not len(rows):
-                continue
-            values = np.stack(self._templates(view), axis=1)[rows]
-            blocks.append(values + offsets)
+        keep = [np.flatnonzero(v.sentence >= 0) for v in views]
+        merged = concat(views)
+        rows = np.flatnonzero(merged.sentence >= 0)
         k = len(self._sizes)
-        cols = np.concatenate(blocks) if blocks else np.zeros((0, k), np.int64)
+        cols = (
+            np.stack(self._templates(merged), axis=1)[rows] + offsets
+            if len(rows)
+            else np.zeros((0, k), np.int64)
+        )
         if self._columns is None:  # fitting: keep the columns the training data uses
             used = np.unique(cols)
             self._columns = np.full(int(sum(self._sizes)), len(used), np.int32)
@@ -290,14 +297,16 @@ class MeasureTagger:
     def fit(self, views: Sequence[TokenView], spans: Sequence[Sequence[tuple[int, int]]]) -> Any:
         from sklearn.linear_model import LogisticRegression
 
-        counts = Counter(w for v in views for w, s in zip(v.words, v.sentence, strict=True) if s >= 0)
+        counts = Counter(
+            w for v in views for w, s in zip(v.words, v.sentence, strict=True) if s >= 0
+        )
         words = sorted(w for w, c in counts.items() if c >= self.min_count)
         self.vocab = {w: k + 2 for k, w in enumerate(words)}
         nw = len(self.vocab) + 2
         self._sizes = [nw] * 5 + [_CHAR_IDS] * 4 + [_BUCKETS]
         self._sizes += [25, 25, 25, LEX_STATES * 2, len(SKIP_RULES) + 1, 16]
         self._sizes += [LEX_STATES, LEX_STATES, RULE_STATES, RULE_STATES, RULE_STATES, 4, 16]
-        self._sizes += [_BUCKETS] * 5
+        self._sizes += [_BUCKETS] * 5 + [16, _BUCKETS, _BUCKETS]
         self._columns = None
         x, keep = self._matrix(views)
         y = np.concatenate(
@@ -305,13 +314,15 @@ class MeasureTagger:
         )
         self.estimator = LogisticRegression(C=self.c, max_iter=2000)
         self.estimator.fit(x, y)
+        self._weight_cache = None
         return self
 
     # ------------------------------------------------------------ prediction
 
     def probabilities(self, views: Sequence[TokenView]) -> list[np.ndarray]:
         """Per view an ``(n_tokens, 3)`` array of O/B/I probabilities (rows of tokens outside
-        article sentences are ``[1, 0, 0]``)."""
+        article sentences are ``[1, 0, 0]``). The linear scores are summed straight from the
+        weight rows of the active features (one gather per template, no sparse matrix)."""
         out = []
         for view in views:
             p = np.zeros((len(view.words), 3), np.float32)
@@ -319,16 +330,38 @@ class MeasureTagger:
             out.append(p)
         if self.estimator is None or not views:
             return out
-        x, keep = self._matrix(views)
-        if x.shape[0]:
-            probs = self.estimator.predict_proba(x).astype(np.float32)
-            order = list(self.estimator.classes_)
-            probs = probs[:, [order.index(O), order.index(B), order.index(I)]]
-            k = 0
-            for p, rows in zip(out, keep, strict=True):
-                p[rows] = probs[k : k + len(rows)]
-                k += len(rows)
+        keep = [np.flatnonzero(v.sentence >= 0) for v in views]
+        merged = concat(views)
+        rows = np.flatnonzero(merged.sentence >= 0)
+        if not len(rows):
+            return out
+        weights, bias = self._weights()
+        scores = np.tile(bias, (len(rows), 1))
+        offset = 0
+        for size, values in zip(self._sizes, self._templates(merged), strict=True):
+            scores += weights[self._columns[values[rows] + offset]]
+            offset += size
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        k = 0
+        for p, idx in zip(out, keep, strict=True):
+            p[idx] = scores[k : k + len(idx)]
+            k += len(idx)
         return out
+
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Weight rows (O, B, I columns) per fitted feature, a zero row for unseen features."""
+        cached = getattr(self, "_weight_cache", None)
+        if cached is None:
+            order = [list(self.estimator.classes_).index(t) for t in (O, B, I)]
+            coef = self.estimator.coef_[order].T.astype(np.float32)
+            weights = np.vstack([coef, np.zeros((1, 3), np.float32)])
+            if weights.shape[0] <= int(self._columns.max()):
+                weights = np.vstack([weights, np.zeros((1, 3), np.float32)])
+            cached = (weights, self.estimator.intercept_[order].astype(np.float32))
+            self._weight_cache = cached
+        return cached
 
     def decode(self, view: TokenView, p: np.ndarray) -> list[tuple[int, int, float]]:
         """Spans ``(start, end, score)``: runs of tokens more likely inside a measure than not,
@@ -359,6 +392,30 @@ class MeasureTagger:
         return float((1.0 - p[i:j, O]).mean())
 
 
+def concat(views: Sequence[TokenView]) -> TokenView:
+    """Several documents as one view (sentence numbers kept apart)."""
+    if len(views) == 1:
+        return views[0]
+    starts, sentences = [], []
+    shift = base = 0
+    for v in views:
+        starts.append(v.starts[:-1] + shift)
+        sentences.append(np.where(v.sentence >= 0, v.sentence + base, -1))
+        shift += len(v.text)
+        base += int(v.sentence.max()) + 1 if len(v.sentence) else 0
+    starts.append(np.array([shift], np.int64))
+    return TokenView(
+        "".join(v.text for v in views),
+        [w for v in views for w in v.words],
+        np.concatenate(starts),
+        np.concatenate(sentences),
+        np.concatenate([v.lexicon for v in views]),
+        np.concatenate([v.skip_rule for v in views]),
+        np.concatenate([v.category for v in views]),
+        np.concatenate([v.rules for v in views]),
+    )
+
+
 _TRIM = "“”\"'‘’「」『』《》（）()[]【】，,、。；;：:！!？? \u3000"
 
 
@@ -373,6 +430,17 @@ def _trim(text: str, a: int, b: int, score: float) -> tuple[int, int, float] | N
         return None
     # a span may open inside quotes it does not close (“一校一品 → 一校一品)
     return a, b, score
+
+
+def _depth(
+    lead: np.ndarray, opens: frozenset[str], closes: frozenset[str], first: np.ndarray
+) -> np.ndarray:
+    """1 where an opening mark (by each token's first character) is still open before the
+    token, counting from its sentence's first token."""
+    step = np.isin(lead, [ord(c) for c in opens]).astype(np.int64)
+    step -= np.isin(lead, [ord(c) for c in closes])
+    before = np.cumsum(step) - step
+    return np.clip(before - before[first], 0, 1) if len(lead) else before
 
 
 def _hash(a: np.ndarray, b: np.ndarray) -> np.ndarray:
