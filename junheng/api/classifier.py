@@ -26,7 +26,7 @@ from junheng.errors import ConfigError, InputError
 from junheng.models import golddata
 from junheng.models.bundle import (
     ModelBundle,
-    default_embed,
+    optional_embed,
     read_info,
     save_bundle,
     train_bundle,
@@ -47,35 +47,51 @@ class TrainReport:
 def examples_from_texts(
     pipeline: Pipeline, rows: Sequence[dict[str, Any]], *, source: str
 ) -> list[StrategyExample]:
+    """The strategy examples of ``labelled_rows``."""
+    return [e for e, _ in labelled_rows(pipeline, rows, source=source)]
+
+
+def labelled_rows(
+    pipeline: Pipeline, rows: Sequence[dict[str, Any]], *, source: str
+) -> list[tuple[StrategyExample, golddata.TrainingDoc | None]]:
     """Labelled sentences as training examples: each text is analysed on its own by
     ``pipeline`` (measures need only their sentence) for its words, measures and the rules'
-    evidence. Rows: text, strategies, instrument, doc."""
+    evidence. Rows: text, strategies, instrument, doc, and optionally measures (the gold
+    measure strings, used instead of the ones the rules find)."""
     docs = [text_document(f"{r.get('doc', '')}#{k}", r["text"]) for k, r in enumerate(rows)]
     forms = pipeline.lexicon.forms()
     out = []
-    for r, ann in zip(rows, pipeline.annotate_records(docs), strict=True):
+    for k, (r, ann) in enumerate(zip(rows, pipeline.annotate_records(docs), strict=True)):
         inputs = [i for i in ann.inputs if not i.boilerplate] or ann.inputs[:1]
-        names = tuple(dict.fromkeys(m.canonical for i in inputs for m in i.measures))
+        if r.get("measures") is not None:
+            names = tuple(dict.fromkeys(pipeline.normalizer.text(m) for m in r["measures"]))
+        else:
+            names = tuple(dict.fromkeys(m.canonical for i in inputs for m in i.measures))
         evidence: dict[str, float] = {}
         for i in inputs:
             for e in i.evidence:
                 evidence[e.id] = max(evidence.get(e.id, 0.0), e.score)
-        out.append(
-            StrategyExample(
-                r["text"],
-                names,
-                frozenset(
-                    c for n in names if (e := forms.get(n)) is not None and (c := e.category)
-                ),
-                evidence,
-                frozenset(r.get("strategies") or ()),
-                r.get("instrument"),
-                next((i.rule_instrument for i in inputs if i.rule_instrument), None),
-                str(r.get("doc", "")),
-                source,
-                tuple(t for i in inputs for t in i.tokens),
-            )
+        example = StrategyExample(
+            r["text"],
+            names,
+            frozenset(c for n in names if (e := forms.get(n)) is not None and (c := e.category)),
+            evidence,
+            frozenset(r.get("strategies") or ()),
+            r.get("instrument"),
+            next((i.rule_instrument for i in inputs if i.rule_instrument), None),
+            str(r.get("doc", "")),
+            source,
+            tuple(t for i in inputs for t in i.tokens),
         )
+        doc = None
+        if r.get("measures") is not None:  # the measures teach the tagger too
+            spans = [
+                ann.to_clean(a, a + len(m))
+                for m in r["measures"]
+                for a in golddata.occurrences(r["text"], m)
+            ]
+            doc = golddata.TrainingDoc(f"{r.get('doc', '')}#{k}", ann.view, spans, [])
+        out.append((example, doc))
     return out
 
 
@@ -131,7 +147,7 @@ def _fit(
         taxonomy=rules.taxonomy,
         lexicon=rules.lexicon,
         tokenize=rules.segmenter.cut,
-        embed=default_embed(settings) if embeddings else None,
+        embed=optional_embed(settings) if embeddings else None,
         extra=extra,
     )
 
@@ -156,10 +172,12 @@ def train(
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         rules = pipeline_for(corpus, settings, models=False)
-        extra = examples_from_texts(rules, _user_rows(corpus), source="user")
+        labelled = labelled_rows(rules, _user_rows(corpus), source="user")
         if gold:
-            extra += examples_from_texts(rules, read_gold(gold), source="gold")
-        bundle = _fit(rules, settings, _shipped_docs(rules), extra)
+            labelled += labelled_rows(rules, read_gold(gold), source="file")
+        extra = [e for e, _ in labelled]
+        docs = _shipped_docs(rules) + [d for _, d in labelled if d is not None]
+        bundle = _fit(rules, settings, docs, extra)
         digest = hashlib.sha256(
             json.dumps([(e.text, sorted(e.labels), e.instrument) for e in extra]).encode()
         ).hexdigest()
@@ -168,10 +186,11 @@ def train(
             bundle,
             folder,
             {
+                "embedder": getattr(bundle.strategy.embed, "version", None),
                 "training_data_sha256": golddata.data_hash(),
                 "corpus_labels": sum(1 for e in extra if e.source == "user"),
                 "gold": gold,
-                "gold_sentences": sum(1 for e in extra if e.source == "gold"),
+                "gold_sentences": sum(1 for e in extra if e.source == "file"),
             },
         )
         with corpus.transaction():
@@ -294,15 +313,20 @@ def evaluate(
     rules = Pipeline(settings, lexicon=base.lexicon, taxonomy=base.taxonomy, models=False)
     shipped = _shipped_docs(rules, exclude=groups)
     threshold = settings.strategy_threshold
+    labelled = labelled_rows(rules, rows, source="file")
+    examples = [e for e, _ in labelled]
     predicted: dict[int, tuple[set[str], str | None]] = {}
     for g in groups:
         test = [k for k, r in enumerate(rows) if str(r.get("doc", "")) == g]
-        train_rows = [r for r in rows if str(r.get("doc", "")) != g]
-        extra = examples_from_texts(rules, train_rows, source="gold")
-        bundle = _fit(rules, settings, shipped, extra, embeddings=embeddings)
+        extra = [e for e in examples if e.group != g]
+        docs = shipped + [d for e, d in labelled if d is not None and e.group != g]
+        bundle = _fit(rules, settings, docs, extra, embeddings=embeddings)
         model = Pipeline(settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy, models=bundle)
-        for k, lab in zip(test, _labels(model, [rows[k] for k in test], threshold), strict=True):
-            predicted[k] = lab
+        labels = _labels(model, [rows[k] for k in test], threshold)
+        # the instrument of each coded gold sentence, whether or not its strategies were found
+        instruments = bundle.instrument.predict([examples[k] for k in test])
+        for k, (lab, _), inst in zip(test, labels, instruments, strict=True):
+            predicted[k] = (lab, inst)
     order = range(len(rows))
     categories = rules.taxonomy.strategy_ids
     truth = [set(rows[k].get("strategies") or ()) for k in order]
@@ -314,14 +338,14 @@ def evaluate(
     if shipped_model.models is not None:
         labels = _labels(shipped_model, rows, threshold)
         default = score(truth, [lab for lab, _ in labels], categories)
-        default_acc = _accuracy(rows, [i for _, i in labels])
+        default_acc = _accuracy(rows, shipped_model.models.instrument.predict(examples))
         if set(groups) & _shipped_names():
             notes.append("the shipped default was trained on documents of this file")
     return Evaluation(
         score(truth, [predicted[k][0] for k in order], categories),
         score(truth, [lab for lab, _ in lexicon], categories),
         _accuracy(rows, [predicted[k][1] for k in order]),
-        _accuracy(rows, [i for _, i in lexicon]),
+        _accuracy(rows, [e.rule_instrument for e in examples]),
         len(groups),
         len(rows),
         default,

@@ -51,7 +51,7 @@ def _corpus_models(corpus: Corpus, pipeline: Pipeline, settings: Settings) -> An
         taxonomy=pipeline.taxonomy,
         lexicon=pipeline.lexicon,
         tokenize=pipeline.segmenter.cut,
-        embed=default_embed(settings, info.get("embedder")),
+        embed=default_embed(settings, info["embedder"]) if info.get("embedder") else None,
     )
 
 

@@ -54,7 +54,9 @@ class ModelBundle:
     instrument: InstrumentModel
     lexicon: Lexicon
     info: dict[str, Any] = field(default_factory=dict)
-    requires_measure: bool = True
+    # label only sentences with measures (off: the model learned that sentences without one
+    # rarely carry a strategy, and lets the few that do keep it; +0.01 micro F1 in CV)
+    requires_measure: bool = False
 
     @property
     def version(self) -> str:
@@ -291,12 +293,16 @@ def default_bundle(
     if info is None:
         logger.info("no trained models in %s: labelling with lexicon.v1", folder)
         return None
-    embed = default_embed(settings, info.get("embedder"))
+    embed = default_embed(settings, info["embedder"]) if info.get("embedder") else None
     return load_bundle(folder, taxonomy=taxonomy, lexicon=lexicon, tokenize=tokenize, embed=embed)
 
 
 def default_embed(settings: Settings, expected: str | None = None) -> Embed:
-    """The default embedder's encode function (the one the models are trained with)."""
+    """The default embedder's encode function (the one the models are trained with).
+
+    Raises:
+        ConfigError: It is not built, or it is not the one ``expected``.
+    """
     from junheng.models.embed import get_embedder
 
     embedder = get_embedder("default", cache_dir=settings.cache_path)
@@ -305,7 +311,27 @@ def default_embed(settings: Settings, expected: str | None = None) -> Embed:
             f"the trained models were built with embedder {expected}, the default embedder is "
             f"now {embedder.version}; run `junheng models build --force`"
         )
-    return lambda texts: embedder.encode(texts, kind="passage")
+    return _Encoder(embedder)
+
+
+class _Encoder:
+    """``encode`` of an embedder as a plain callable that knows the embedder's version."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self.version = embedder.version
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embedder.encode(texts, kind="passage"))
+
+
+def optional_embed(settings: Settings) -> Embed | None:
+    """The default embedder when it is built, else ``None`` (lexical features only)."""
+    try:
+        return default_embed(settings)
+    except ConfigError:
+        logger.info("the default embedding model is not built: training without embeddings")
+        return None
 
 
 def build_default_bundle(
@@ -342,7 +368,7 @@ def build_default_bundle(
         taxonomy=pipeline.taxonomy,
         lexicon=pipeline.lexicon,
         tokenize=pipeline.segmenter.cut,
-        embed=lambda texts: embedder.encode(texts, kind="passage"),
+        embed=_Encoder(embedder),
     )
     record = {
         "training_data_sha256": data,

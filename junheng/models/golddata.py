@@ -83,7 +83,7 @@ class TrainingDoc:
     facts: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _occurrences(text: str, needle: str) -> list[int]:
+def occurrences(text: str, needle: str) -> list[int]:
     out, pos = [], text.find(needle)
     while needle and pos >= 0:
         out.append(pos)
@@ -115,7 +115,7 @@ def report_docs(pipeline: Pipeline, items: Sequence[dict[str, Any]]) -> list[Tra
         strategy_of: dict[str, set[str]] = {}
         for f in item["facts"]:
             strategy_of.setdefault(f["measure"], set()).add(f["strategy"])
-        occ = [(a, a + len(m), m) for m in strategy_of for a in _occurrences(text, m)]
+        occ = [(a, a + len(m), m) for m in strategy_of for a in occurrences(text, m)]
         spans = [ann.to_clean(a, b) for a, b, _ in occ]
         examples, facts = [], []
         for s, inp in zip(ann.record.sentences, ann.inputs, strict=True):
@@ -163,7 +163,7 @@ def seed_docs(pipeline: Pipeline, rows: Sequence[dict[str, Any]]) -> list[Traini
         spans = []
         for g in gold:
             for m in g.get("measures") or ():
-                for a in _occurrences(g["text"], m):
+                for a in occurrences(g["text"], m):
                     spans.append(ann.to_clean(g["start"] + a, g["start"] + a + len(m)))
         examples, facts = [], []
         for s, inp in zip(ann.record.sentences, ann.inputs, strict=True):

@@ -54,7 +54,7 @@ class StrategyExample:
     tokens: tuple[str, ...] = ()
 
 
-WEIGHTS = {"user": 2.0, "gold": 1.0, "seeds": 1.0, "taxonomy": 0.3}
+WEIGHTS = {"user": 3.0, "file": 3.0, "gold": 1.0, "seeds": 1.0, "taxonomy": 0.3}
 
 
 @dataclass

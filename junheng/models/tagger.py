@@ -156,7 +156,9 @@ class MeasureTagger:
 
     c: float = 0.5
     min_count: int = 1
-    threshold: float = 0.5
+    # inside probability a token needs (chosen by cross-validation on the dev split: 0.4 gave
+    # measures P/R 0.61/0.54 against 0.64/0.51 at 0.5, and better strategy figures)
+    threshold: float = 0.4
     name: str = TAGGER_MODEL
     vocab: dict[str, int] = field(default_factory=dict)
     estimator: Any = None
