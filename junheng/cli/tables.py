@@ -79,7 +79,7 @@ def _evidence_rows(table: Any, by: str, db: str | None, settings: Any, filters: 
 
     pipeline = Pipeline(settings)
     flt = api.make_filters(pipeline, **filters)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         for row in table.rows:
             region = pipeline.gazetteer.by_adcode.get(row.adcode)
             if region is None:

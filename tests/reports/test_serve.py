@@ -116,3 +116,28 @@ def test_mark_terms_escapes():
     assert mark_terms("<b>县管校聘</b>与校聘", ["县管校聘", "校聘"]) == (
         "&lt;b&gt;<mark>县管校聘</mark>&lt;/b&gt;与<mark>校聘</mark>"
     )
+
+
+def test_serve_shows_live_data_read_only(tmp_path, sample_db, settings, pipeline):
+    """Datasette reads the corpus as it is now (not an immutable snapshot) and never writes."""
+    import asyncio
+
+    from junheng import api
+    from junheng.api.serve import build_datasette
+
+    db = str(tmp_path / "live.db")
+    Path(db).write_bytes(Path(sample_db).read_bytes())
+    ds = build_datasette(db, settings=settings)
+
+    async def count() -> int:
+        r = await ds.client.get("/corpus.json?sql=select+count(*)+as+n+from+documents&_shape=array")
+        return r.json()[0]["n"]
+
+    first = asyncio.run(count())
+    extra = tmp_path / "new.txt"
+    extra.write_text("云和县推进集团化办学，组建教育集团5个。", encoding="utf-8")
+    api.ingest([extra], db=db, settings=settings, pipeline=pipeline)
+    assert [asyncio.run(count()) for _ in range(4)] == [first + 1] * 4
+    write = asyncio.run(ds.client.get("/corpus.json?sql=delete+from+documents"))
+    assert write.status_code >= 400
+    assert asyncio.run(count()) == first + 1
