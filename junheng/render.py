@@ -5,9 +5,7 @@ Every analysis is turned into a ``TableData`` (headers, rows, caption); the form
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from junheng.corpus.analyses import Matrix, TimelineRow, Trend
 from junheng.corpus.compare import Comparison, Evidence, MeasureCount
 from junheng.models.taxonomy import Taxonomy
+from junheng.reports.tabular import csv_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -126,12 +125,10 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
 
 def comparison_csv(table: Comparison, taxonomy: Taxonomy) -> str:
     """Wide CSV: per strategy its sentences, documents, share and measures (Excel-ready)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
     head = ["region", "level", "adcode", "province", "city", "county", "documents", "sentences"]
     for sid in table.strategies:
         head += [sid, f"{sid}_documents", f"{sid}_share", f"{sid}_measures"]
-    w.writerow(head)
+    lines = []
     for r in table.rows:
         line: list[Any] = [
             r.label,
@@ -146,8 +143,8 @@ def comparison_csv(table: Comparison, taxonomy: Taxonomy) -> str:
         for sid in table.strategies:
             c = r.cells[sid]
             line += [c.sentences, c.documents, c.share, "、".join(c.measures)]
-        w.writerow(line)
-    return buf.getvalue()
+        lines.append(line)
+    return csv_text(head, lines)
 
 
 def matrix_table(m: Matrix, taxonomy: Taxonomy) -> TableData:
@@ -323,11 +320,7 @@ def to_markdown(t: TableData) -> str:
 
 
 def to_csv(t: TableData) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(t.keys())
-    w.writerows(t.rows)
-    return buf.getvalue()
+    return csv_text(t.keys(), t.rows)
 
 
 def to_json(t: TableData) -> str:

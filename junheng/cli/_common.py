@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from junheng.errors import JunhengError
+from junheng.reports.tabular import BOM
 from junheng.settings import Settings
 
 EXIT_INPUT_FAILED = 1
@@ -135,8 +136,11 @@ def filters_of(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: kwargs.pop(k) for k in ("province", "region", "years", "strategies", "min_docs")}
 
 
-def emit(out: Any, path: str | None = None) -> None:
-    """Print a rendered table, or write it to ``path`` when given."""
+def emit(out: Any, path: str | None = None, *, fmt: str | None = None) -> None:
+    """Print a rendered table, or write it to ``path`` when given; CSV starts with a BOM so
+    that Excel reads it as UTF-8."""
+    if fmt == "csv" and isinstance(out, str):
+        out = BOM + out
     if path:
         text = out if isinstance(out, str) else str(out)
         with open(path, "w", encoding="utf-8") as fh:

@@ -3,14 +3,12 @@ frequencies, co-occurrence edge lists (Gephi, KH Coder) and per-document plain t
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import combinations
 from pathlib import Path
-from typing import IO
 
 from junheng.corpus.filters import Filters
 from junheng.corpus.store import Corpus
@@ -63,18 +61,6 @@ def coded_sentences(
         groups = json.loads(row["figures"] or "[]")
         row["figures"] = "、".join(f["text"] for group in groups for f in group)
         yield row
-
-
-def write_csv(rows: Iterator[dict[str, object]], out: IO[str], columns: tuple[str, ...]) -> int:
-    writer = csv.DictWriter(
-        out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    n = 0
-    for row in rows:
-        writer.writerow(row)
-        n += 1
-    return n
 
 
 def word_frequencies(
