@@ -54,8 +54,15 @@ def search(
         text_hits: list[search_mod.SearchHit] = []
         if mode in ("text", "hybrid") and terms:
             pool = limit if mode == "text" else max(limit * 10, 200)
+            normal = pipeline.normalizer.text
             text_hits = search_mod.search(
-                corpus, terms, regions=regions, strategy=strategy, limit=pool
+                corpus,
+                terms,
+                regions=regions,
+                strategy=strategy,
+                limit=pool,
+                pieces={t: pipeline.segmenter.splits(t) for t in terms if len(t) >= 4},
+                contains=lambda sentence, term: term in normal(sentence).lower(),
             )
         if mode == "text":
             return SearchResult(query, tuple(terms), tuple(text_hits))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +39,26 @@ class SearchHit:
         return "".join(out)
 
 
-def fts_query(terms: Sequence[str]) -> str:
-    """An FTS5 query that ANDs the terms, each quoted so that no query syntax gets through."""
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts_query(
+    terms: Sequence[str], pieces: Mapping[str, Sequence[Sequence[str]]] | None = None
+) -> str:
+    """An FTS5 query that ANDs the terms, each quoted so that no query syntax gets through; a
+    term with ``pieces`` also matches where all the words of one of its splits occur."""
+    out = []
+    for t in terms:
+        alternatives = [
+            " AND ".join(_quoted(w) for w in split) for split in (pieces or {}).get(t, ())
+        ]
+        if alternatives:
+            out.append("(" + " OR ".join([_quoted(t), *(f"({a})" for a in alternatives)]) + ")")
+        else:
+            out.append(_quoted(t))
+    # FTS5 needs an explicit AND after a parenthesised group
+    return (" AND " if any(s.startswith("(") for s in out) else " ").join(out)
 
 
 def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -84,18 +101,27 @@ def search(
     strategy: str | None = None,
     limit: int = 20,
     include_boilerplate: bool = False,
+    pieces: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    contains: Callable[[str, str], bool] | None = None,
 ) -> list[SearchHit]:
-    """Sentences matching all ``terms`` (already segmented like the index), best first."""
+    """Sentences matching all ``terms`` (already segmented like the index), best first.
+
+    A term the text cut across two or three words is found through its ``pieces`` (see
+    ``Segmenter.splits``); such candidates are kept only when ``contains(sentence text, term)``
+    (the caller normalises the sentence as the index did).
+    """
     if not terms:
         raise QueryError("the query has no searchable words")
+    pieces = {t: p for t, p in (pieces or {}).items() if p} if contains else {}
     where = ["sentences_fts match :q"]
-    params: dict[str, object] = {"q": fts_query(terms), "limit": int(limit)}
+    pool = int(limit) * 4 + 20 if pieces else int(limit)
+    params: dict[str, object] = {"q": fts_query(terms, pieces), "limit": pool}
     if not include_boilerplate:
         where.append(COUNTED)
     where += _filter_clauses(regions, strategy, params)
     sql = f"""
-        select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
-               r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
+        select s.id, s.document_id, s.text, s.index_text, d.title, d.published, d.location,
+               d.url, r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
                (select group_concat(strategy, ' ') from sentence_strategies ss
                  where ss.sentence_id = s.id and ss.score >= 0.5) as strategies,
                (select group_concat(canonical, '|') from measures m
@@ -108,7 +134,14 @@ def search(
         order by rank, d.published desc
         limit :limit
     """
-    return [_hit(row, terms, float(row["rank"])) for row in corpus.query(sql, params)]
+    hits = []
+    for row in corpus.query(sql, params):
+        if pieces and contains is not None:
+            indexed = set((row["index_text"] or "").split())
+            if not all(t in indexed or contains(row["text"], t) for t in pieces):
+                continue
+        hits.append(_hit(row, terms, float(row["rank"])))
+    return hits[:limit]
 
 
 def _filter_clauses(
