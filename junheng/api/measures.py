@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 from junheng.api.documents import pipeline_for
+from junheng.api.tables import resolve_places
 from junheng.corpus import measures as measures_mod
 from junheng.corpus.store import Corpus
-from junheng.errors import InputError, QueryError, TaxonomyError
+from junheng.errors import InputError, TaxonomyError
 from junheng.models.taxonomy import load_taxonomy
 from junheng.nlp.lexicon import Lexicon, load_lexicon, parse_tsv
 from junheng.nlp.newterms import TermCandidate, discover
@@ -30,9 +31,7 @@ def list_measures(
         regions = []
         if region:
             pipeline = pipeline_for(corpus, settings)
-            regions = pipeline.gazetteer.find_region(pipeline.normalizer.text(region))
-            if not regions:
-                raise QueryError(f"unknown region {region!r}; give a province, city or county name")
+            regions = resolve_places(pipeline, region)
         return measures_mod.list_measures(
             corpus, regions=regions, since=since, new_only=new_only, limit=limit
         )

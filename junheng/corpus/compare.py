@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -135,9 +135,11 @@ def compare(
     by: Level = "county",
     threshold: float = 0.5,
     filters: Filters | None = None,
+    ambiguous: Callable[[str], bool] | None = None,
 ) -> Comparison:
     """Rows are regions at level ``by``; cells count counted sentences carrying each strategy
-    (score ≥ ``threshold``) and list the distinct measures of that strategy in them."""
+    (score ≥ ``threshold``) and list the distinct measures of that strategy in them. A county
+    whose name is ``ambiguous`` is labelled with its city (西安市长安区)."""
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
     filters = filters or Filters()
@@ -198,6 +200,8 @@ def compare(
         if len(docs[key]) < filters.min_docs:
             continue
         label, province, city, county, level, adcode = key
+        if level == "county" and ambiguous is not None and ambiguous(county):
+            label = (city or province) + county
         base = len(measure_sents.get(key, ())) or 1
         cells = {
             sid: Cell(
