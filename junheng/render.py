@@ -57,7 +57,8 @@ def _cell_text(sentences: int, measures: int) -> str:
 
 def comparison_footnote(table: Comparison) -> str:
     note = (
-        f"Cells: sentences/distinct measures (strategy score ≥ {table.threshold}); "
+        f"Cells: distinct sentences/distinct measures (strategy score ≥ {table.threshold}; "
+        "a text repeated in the corpus counts once); 合计: distinct sentences of the row. "
         f"{table.unattributed} sentences with a strategy are not attributed to any region."
     )
     if table.filters.active:
@@ -90,6 +91,8 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "by": table.by,
         "threshold": table.threshold,
+        "counted": "distinct sentences (a repeated text counts once) with a strategy score"
+        " at or above the threshold; a row's sentences count each sentence once",
         "filters": table.filters.describe(),
         "notes": list(table.notes),
         "strategies": [
@@ -125,7 +128,16 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
 
 def comparison_csv(table: Comparison, taxonomy: Taxonomy) -> str:
     """Wide CSV: per strategy its sentences, documents, share and measures (Excel-ready)."""
-    head = ["region", "level", "adcode", "province", "city", "county", "documents", "sentences"]
+    head = [
+        "region",
+        "level",
+        "adcode",
+        "province",
+        "city",
+        "county",
+        "documents",
+        "distinct_sentences",
+    ]
     for sid in table.strategies:
         head += [sid, f"{sid}_documents", f"{sid}_share", f"{sid}_measures"]
     lines = []

@@ -40,10 +40,12 @@ class Row:
     cells: dict[str, Cell]
     adcode: str = ""
     measure_sentences: int = 0  # the region's counted sentences that name a measure
+    sentences: int = 0  # distinct sentences carrying any of the table's strategies
 
     @property
     def total(self) -> int:
-        return sum(c.sentences for c in self.cells.values())
+        """Distinct sentences of the row (a sentence with two strategies counts once)."""
+        return self.sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ def compare(
     where = filters.where(params)
     rows = corpus.query(
         f"""
-        select s.id as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
+        select s.text as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
                s.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
@@ -161,7 +163,7 @@ def compare(
     mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select m.sentence_id as sid, m.canonical, m.category, s.adcode, r.province, r.city,
+        select s.text as sid, m.canonical, m.category, s.adcode, r.province, r.city,
                r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
@@ -170,18 +172,20 @@ def compare(
         """,
         mparams,
     )
-    by_sentence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    measure_sents: dict[tuple, set[int]] = defaultdict(set)
+    # a sentence is counted once per cell however often its text recurs (captions repeated
+    # under every photo, a paragraph printed twice): ``sid`` is the sentence's text
+    by_sentence: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    measure_sents: dict[tuple, set[str]] = defaultdict(set)
     for m in measures:
         by_sentence[m["sid"]].append((m["canonical"], m["category"]))
         if m["province"] is not None:
             key = _row_key(by, m["province"], m["city"] or "", m["county"] or "", m["adcode"])
             measure_sents[key].add(m["sid"])
-    cell_sents: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    cell_sents: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     cell_docs: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     cell_meas: dict[tuple, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
     docs: dict[tuple, set[int]] = defaultdict(set)
-    unattributed: set[int] = set()
+    unattributed: set[str] = set()
     for r in rows:
         if r["strategy"] not in columns:
             continue
@@ -223,6 +227,7 @@ def compare(
                 cells,
                 adcode,
                 len(measure_sents.get(key, ())),
+                len(set().union(*per.values())),
             )
         )
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
@@ -261,10 +266,14 @@ def evidence(
         where {" and ".join(where)}
         order by d.published desc, s.id
     """
-    if limit:
-        sql += " limit :limit"
-        params["limit"] = int(limit)
-    rows = corpus.query(sql, params)
+    seen: set[str] = set()
+    rows = []
+    for r in corpus.iterate(sql, params):  # each distinct sentence once, as the cell counts it
+        if r["text"] not in seen:
+            seen.add(r["text"])
+            rows.append(r)
+            if limit and len(rows) >= limit:
+                break
     ids = [r["id"] for r in rows]
     spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for chunk in range(0, len(ids), 500):

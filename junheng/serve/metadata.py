@@ -161,13 +161,13 @@ REGION_PARAM = "trim(replace(replace(:region, '（市级）', ''), '（省级）
 def comparison_sql(taxonomy: Taxonomy, threshold: float) -> str:
     """County × strategy sentence counts, the same numbers as ``junheng compare --by county``."""
     cols = ",\n  ".join(
-        f"count(distinct case when c.strategy = {_lit(s)} then c.sid end)"
+        f"count(distinct case when c.strategy = {_lit(s)} then c.text end)"
         f" as {_ident(taxonomy.short_name(s))}"
         for s in taxonomy.strategy_ids
     )
     return f"""with {strategy_names_cte(taxonomy)},
 coded as (
-  select distinct s.id as sid, s.document_id as did, s.adcode, ss.strategy
+  select distinct s.id as sid, s.text, s.document_id as did, s.adcode, ss.strategy
   from sentence_strategies ss
   join sentences s on s.id = ss.sentence_id
   join documents d on d.id = s.document_id
@@ -177,7 +177,7 @@ coded as (
 select {PLACE} as 地区, c.adcode as 代码,
   count(distinct c.did) as 文档,
   {cols},
-  count(*) as 合计
+  count(distinct c.text) as 合计
 from coded c join regions r on r.adcode = c.adcode
 group by c.adcode
 order by 合计 desc, r.province, r.city, r.county"""
@@ -204,6 +204,7 @@ join regions r on r.adcode = s.adcode
 where {COUNTED} and p.region != '' and {ROW_MATCH}
   and exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id
               and ss.strategy = p.strategy and ss.score >= {threshold})
+group by s.text
 order by d.published desc, s.id"""
 
 

@@ -102,7 +102,7 @@ def test_xlsx_holds_the_csv_numbers(sample_db, settings, pipeline, tmp_path):
         for sid in table.strategies:
             assert int(xl[sid]) == int(csv_row[sid])
     evidence = list(wb["证据"].iter_rows(values_only=True))
-    assert len(evidence) - 1 == sum(r.total for r in table.rows)
+    assert len(evidence) - 1 == sum(c.sentences for r in table.rows for c in r.cells.values())
 
 
 def test_matrix_and_trend(sample_db, settings, pipeline, tmp_path):
