@@ -360,13 +360,17 @@ def _sentence_of(starts: list[int], pos: int) -> int:
 
 
 def _document_regions(sentences: list[Sentence], main: Region | None) -> tuple[Region, ...]:
-    """Places whose measures the document reports, most sentences first; else its main place."""
+    """Counties and cities whose measures the document reports, most sentences first; else its
+    main place. Province-level statements stay on their sentences."""
     counts: Counter[str] = Counter()
     regions: dict[str, Region] = {}
     for s in sentences:
-        if s.region is not None and s.strategies:
-            counts[s.region.adcode] += 1
-            regions[s.region.adcode] = s.region
+        if not s.strategies:
+            continue
+        for a in s.regions:
+            if a.region.level != "province":
+                counts[a.region.adcode] += 1
+                regions[a.region.adcode] = a.region
     if counts:
         return tuple(regions[c] for c, _ in counts.most_common())
-    return (main,) if main is not None else ()
+    return (main,) if main is not None and main.level != "province" else ()

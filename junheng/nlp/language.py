@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from junheng.nlp import attribution, measures, newmeasures, subjects
+from junheng.nlp import attribution, groups, measures, newmeasures, subjects
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
@@ -365,8 +365,8 @@ class AttributionComponent:
                     hint = only  # 宁夏回族自治区教育厅 reports on its province, whatever it names
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
         doc.user_data[MAIN_REGION] = main
-        doc.user_data[ATTRIBUTION] = attribution.attribute(
-            infos, main=main, min_confidence=self.min_confidence
+        doc.user_data[ATTRIBUTION] = groups.spread(
+            infos, attribution.attribute(infos, main=main, min_confidence=self.min_confidence)
         )
         return doc
 
