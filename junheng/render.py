@@ -308,7 +308,8 @@ def to_rich(t: TableData, *, two_line_headers: bool = False) -> Table:
         table.add_column(
             _two_lines(h) if two_line_headers and i else h,
             justify="right" if i in t.right else "left",
-            no_wrap=i > 0,
+            # numbers and codes never wrap; names, sentences and titles do
+            no_wrap=i in t.right,
         )
     for row in t.rows:
         table.add_row(*(str(v) for v in row))

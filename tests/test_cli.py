@@ -186,3 +186,44 @@ def test_lexicon_add_rejects_unknown_categories(run, tmp_path):
     terms.write_text("term\tcategory_id\n某计划\tteacher_rotation\n", encoding="utf-8")
     result = run("lexicon", "add", str(terms), "--db", str(tmp_path / "c.db"))
     assert result.exit_code != 0 and "unknown category 'teacher_rotation'" in result.stderr
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_narrow_terminals_keep_every_name_number_and_sentence(sample_db, settings, width):
+    import io
+    import re
+
+    from rich.console import Console
+
+    from junheng import api
+    from junheng.cli._common import print_table
+    from junheng.render import comparison_rich, evidence_table, to_rich
+
+    def shown(table):
+        buf = io.StringIO()
+        print_table(table, Console(file=buf, width=width, no_color=True))
+        out = buf.getvalue()
+        assert max(len(line) for line in out.splitlines()) <= width
+        return out
+
+    table = api.compare(db=sample_db, settings=settings)
+    out = shown(comparison_rich(table, _taxonomy()))
+    assert "…" not in out
+    for row in table.rows:
+        assert row.label in out
+        block = out.split(row.label, 1)[1]
+        for cell in row.cells.values():
+            if cell.sentences:
+                assert f"{cell.sentences}/{len(cell.measures)}" in block
+    items = api.evidence(
+        strategy="teacher_allocation", region="新田县", db=sample_db, settings=settings
+    )
+    flat = re.sub(r"\s+", "", shown(to_rich(evidence_table(items, "新田县"))))
+    for e in items:
+        assert re.sub(r"\s+", "", e.highlighted()) in flat
+
+
+def _taxonomy():
+    from junheng.models.taxonomy import load_taxonomy
+
+    return load_taxonomy()
