@@ -20,6 +20,7 @@ REQUIRED = {
     "sentences": {"id", "document_id", "text", "boilerplate", "adcode", "index_text"},
     "measures": {"sentence_id", "term", "canonical", "category", "method"},
     "sentence_strategies": {"sentence_id", "strategy", "score"},
+    "sentence_regions": {"sentence_id", "adcode"},
     "regions": {"adcode", "province", "city", "county"},
     "sentences_fts": set(),
     "user_lexicon": {"term", "category"},

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
@@ -121,13 +122,13 @@ def row_clause(region: Region, by: Level, params: dict[str, object]) -> str:
     ``county`` rows a city row holds only city-level sentences (成都市（市级）)."""
     if by == "county" or region.level == "county":
         params["row_code"] = region.adcode
-        return "s.adcode = :row_code"
+        return "sr.adcode = :row_code"
     if by == "city":
         prefix = region.adcode[:2] if region.adcode[:2] in MUNICIPALITIES else region.adcode[:4]
     else:
         prefix = region.adcode[:2]
     params["row_prefix"] = prefix + "%"
-    return "s.adcode like :row_prefix"
+    return "sr.adcode like :row_prefix"
 
 
 def compare(
@@ -147,15 +148,16 @@ def compare(
     filters = filters or Filters()
     columns = tuple(s for s in strategies if not filters.strategies or s in filters.strategies)
     params: dict[str, object] = {"t": threshold}
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
+    # one row per sentence and place: a sentence counts once for each of its places
     rows = corpus.query(
         f"""
         select s.text as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
-               s.adcode
+               sr.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {where} and ss.score >= :t
         """,
         params,
@@ -163,12 +165,12 @@ def compare(
     mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select s.text as sid, m.canonical, m.category, s.adcode, r.province, r.city,
+        select s.text as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
                r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
-        where {filters.where(mparams)}
+        {PLACES_JOIN}
+        where {filters.where(mparams)} and {filters.place_where(mparams)}
         """,
         mparams,
     )
@@ -177,7 +179,8 @@ def compare(
     by_sentence: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     measure_sents: dict[tuple, set[str]] = defaultdict(set)
     for m in measures:
-        by_sentence[m["sid"]].append((m["canonical"], m["category"]))
+        if (m["canonical"], m["category"]) not in by_sentence[m["sid"]]:
+            by_sentence[m["sid"]].append((m["canonical"], m["category"]))
         if m["province"] is not None:
             key = _row_key(by, m["province"], m["city"] or "", m["county"] or "", m["adcode"])
             measure_sents[key].add(m["sid"])
@@ -251,9 +254,14 @@ def evidence(
     ``region=None`` lists the unattributed ones."""
     filters = filters or Filters()
     params: dict[str, object] = {"t": threshold, "strategy": strategy}
-    where = [filters.where(params), "ss.strategy = :strategy", "ss.score >= :t"]
+    where = [
+        filters.where(params),
+        filters.place_where(params),
+        "ss.strategy = :strategy",
+        "ss.score >= :t",
+    ]
     if region is None:
-        where.append("s.adcode is null")
+        where.append("sr.adcode is null")
     else:
         where.append(row_clause(region, by, params))
     sql = f"""
@@ -262,7 +270,7 @@ def evidence(
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {" and ".join(where)}
         order by d.published desc, s.id
     """
@@ -312,7 +320,7 @@ def top_measures(
         return []
     params: dict[str, object] = {"limit": int(limit)}
     filters = filters or Filters()
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
     if filters.strategies:
         for i, sid in enumerate(filters.strategies):
             params[f"cat{i}"] = sid
@@ -320,10 +328,11 @@ def top_measures(
         where += f" and m.category in ({marks})"
     rows = corpus.query(
         f"""
-        select m.canonical, max(m.category) as category, count(*) as mentions,
-               count(distinct m.document_id) as documents, count(distinct s.adcode) as regions
+        select m.canonical, max(m.category) as category, count(distinct m.id) as mentions,
+               count(distinct m.document_id) as documents, count(distinct sr.adcode) as regions
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
+        {PLACES_JOIN}
         where {where}
         group by m.canonical
         order by mentions desc, documents desc, m.canonical

@@ -11,6 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -34,9 +35,10 @@ SENTENCE_COLUMNS = (
 def coded_sentences(
     corpus: Corpus, filters: Filters, *, threshold: float = 0.5, coded_only: bool = True
 ) -> Iterator[dict[str, object]]:
-    """Counted sentences with their codes, one row at a time, oldest document first."""
+    """Counted sentences with their codes, one row at a time, oldest document first; a sentence
+    that speaks for several places has one row per place (``sentence_id`` repeats)."""
     params: dict[str, object] = {"t": threshold}
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
     having = "having strategies is not null" if coded_only else ""
     sql = f"""
         select s.id as sentence_id, s.document_id, d.published, d.title, coalesce(d.url, d.location)
@@ -48,10 +50,10 @@ def coded_sentences(
                (select json_group_array(json(m.figures)) from measures m
                  where m.sentence_id = s.id and m.figures is not null) as figures
         from sentences s join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {where}
-        group by s.id {having}
-        order by d.published, s.document_id, s.idx
+        group by s.id, sr.adcode {having}
+        order by d.published, s.document_id, s.idx, sr.rank
     """
     for row in corpus.iterate(sql, params):
         if filters.strategies and not set((row["strategies"] or "").split(";")) & set(

@@ -75,8 +75,26 @@ def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
+# A sentence's places (alias sr) with their names (alias r): one row per place, none when the
+# sentence has no place; analyses that break results down by place count a sentence once for
+# each of its places.
+PLACES_JOIN = (
+    "left join sentence_regions sr on sr.sentence_id = s.id"
+    " left join regions r on r.adcode = sr.adcode"
+)
+
+
+def places_clause(regions: Sequence[Region], key: str = "region") -> tuple[str, dict[str, str]]:
+    """SQL keeping sentences ``s`` any of whose places lies in the given regions."""
+    clause, params = region_clause(regions, "sq.adcode", key=key)
+    return (
+        f"exists (select 1 from sentence_regions sq where sq.sentence_id = s.id and {clause})",
+        params,
+    )
+
+
 def region_clause(
-    regions: Sequence[Region], column: str = "s.adcode"
+    regions: Sequence[Region], column: str = "s.adcode", *, key: str = "region"
 ) -> tuple[str, dict[str, str]]:
     """SQL restricting ``column`` to the given regions and everything inside them."""
     parts = []
@@ -88,8 +106,8 @@ def region_clause(
             prefix = r.adcode[:2] if r.adcode[:2] in MUNICIPALITIES else r.adcode[:4]
         else:
             prefix = r.adcode[:2]
-        parts.append(f"{column} like :region{k}")
-        params[f"region{k}"] = prefix + "%"
+        parts.append(f"{column} like :{key}{k}")
+        params[f"{key}{k}"] = prefix + "%"
     return "(" + " or ".join(parts) + ")", params
 
 
@@ -150,7 +168,7 @@ def _filter_clauses(
     """SQL conditions on ``s`` for the region and strategy filters of a search."""
     where = []
     if regions:
-        clause, extra = region_clause(regions)
+        clause, extra = places_clause(regions)
         where.append(clause)
         params.update(extra)
     if strategy:

@@ -25,6 +25,7 @@ AddStatus = Literal["added", "unchanged"]
 
 # Tables holding a document's analysis (replaced as a whole by re-analysis), children first.
 ANALYSIS_TABLES = (
+    "sentence_regions",
     "sentence_strategies",
     "measures",
     "document_strategies",
@@ -390,8 +391,14 @@ class Corpus:
         ids = dict(conn.execute("select idx, id from sentences where document_id = ?", (doc_id,)))
         measure_rows = []
         strategy_rows = []
+        region_rows = []
         for idx, s in enumerate(doc.sentences):
             sid = ids[idx]
+            places = {a.region.adcode: a for a in s.regions}  # each place once, first kept
+            region_rows.extend(
+                (sid, doc_id, a.region.adcode, round(a.confidence, 3), a.method, rank)
+                for rank, a in enumerate(places.values())
+            )
             measure_rows.extend(
                 (
                     doc_id,
@@ -416,6 +423,11 @@ class Corpus:
             "insert into sentence_strategies (sentence_id, document_id, strategy, score, method)"
             " values (?, ?, ?, ?, ?)",
             strategy_rows,
+        )
+        conn.executemany(
+            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
+            " rank) values (?, ?, ?, ?, ?, ?)",
+            region_rows,
         )
         conn.executemany(
             "insert into document_strategies (document_id, strategy, score, method)"
@@ -507,7 +519,7 @@ class Corpus:
             " (select count(*) from sentences where boilerplate = 0) as sentences,"
             " (select count(*) from sentences where boilerplate = 1) as boilerplate,"
             " (select count(*) from measures) as measures,"
-            " (select count(distinct adcode) from sentences where adcode is not null) as regions"
+            " (select count(distinct adcode) from sentence_regions) as regions"
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
 
@@ -519,8 +531,7 @@ def _json(items: list[dict[str, Any]]) -> str | None:
 def _all_regions(doc: AnalysedDocument) -> list[Region]:
     regions = list(doc.regions)
     for s in doc.sentences:
-        if s.region is not None:
-            regions.append(s.region)
+        regions.extend(a.region for a in s.regions)
     out = []
     for r in regions:
         out.append(r)

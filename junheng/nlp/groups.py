@@ -28,7 +28,18 @@ LIST_GAP = re.compile(
     r"(?:[\d０-９.．]+\s*(?:个|所|名|人|万|亿|元|间|班|校|项|次|处|套|台|座|平方米|%)[\u4e00-\u9fff]{0,6}?)?"
     r"[\s,，、;；和及与或以及]*$"
 )
-_CN_NUM = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_NUM = {
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 # 8个旗县(区), 9个县(市、区), 5个辖市区, 12個縣(市、區), 两区, 山西9地, 七个县(市、区)
 GROUP_REF = re.compile(
     r"(?P<n>\d{1,3}|[两二三四五六七八九十]{1,3})\s*(?:个|地|家)?\s*"
@@ -95,9 +106,7 @@ def _qualifier(gap: str) -> bool:
 
 
 def _without_parents(regions: list[Region]) -> list[Region]:
-    return [
-        r for r in regions if not any(o is not r and r.contains(o) and o != r for o in regions)
-    ]
+    return [r for r in regions if not any(o is not r and r.contains(o) and o != r for o in regions)]
 
 
 def group_count(text: str) -> int | None:
