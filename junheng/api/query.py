@@ -41,7 +41,7 @@ def search(
     if mode not in MODES:
         raise QueryError(f"unknown search mode {mode!r}; expected one of: {', '.join(MODES)}")
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         # queries are cut with the corpus's own lexicon, as its index was
         pipeline = pipeline or pipeline_for(corpus, settings)
         if strategy:
@@ -66,17 +66,17 @@ def search(
             )
         if mode == "text":
             return SearchResult(query, tuple(terms), tuple(text_hits))
-        from junheng.api.embeddings import corpus_embedder, ensure_corpus_vectors
+        from junheng.api.embeddings import corpus_embedder, query_matrix
 
         embedder = corpus_embedder(corpus, settings, pipeline)
-        ensure_corpus_vectors(corpus, embedder, progress)
+        ids, matrix = query_matrix(corpus, embedder, progress)
         vector = embedder.encode([text], kind="query")[0]
         pool = limit if mode == "semantic" else max(limit * 10, 200)
         near = search_mod.semantic_search(
             corpus,
             vector,
-            model=embedder.version,
-            dim=embedder.dim,
+            ids=ids,
+            matrix=matrix,
             regions=regions,
             strategy=strategy,
             limit=pool,

@@ -184,32 +184,34 @@ def semantic_search(
     corpus: Corpus,
     query_vector: Any,
     *,
-    model: str,
-    dim: int,
+    ids: Sequence[int],
+    matrix: Any,
     regions: Sequence[Region] = (),
     strategy: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length)."""
+    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) among
+    ``ids`` (rows of ``matrix``), within the filters."""
     import numpy as np
 
-    from junheng.corpus.vectors import load_matrix, text_hash
-
-    where = [COUNTED]
-    params: dict[str, object] = {}
-    where += _filter_clauses(regions, strategy, params)
-    rows = corpus.query(
-        f"""
-        select s.id, s.text from sentences s join documents d on d.id = s.document_id
-        where {" and ".join(where)}""",
-        params,
-    )
-    if not rows:
+    if not len(ids):
         return []
-    matrix = load_matrix(corpus, (text_hash(r["text"]) for r in rows), model=model, dim=dim)
     scores = matrix @ np.asarray(query_vector, dtype=np.float32)
-    top = np.argsort(-scores)[:limit]
-    ranked = {rows[i]["id"]: float(scores[i]) for i in top}
+    if regions or strategy:
+        params: dict[str, object] = {}
+        where = [COUNTED, *_filter_clauses(regions, strategy, params)]
+        allowed = {
+            r["id"]
+            for r in corpus.query(
+                f"select s.id from sentences s join documents d on d.id = s.document_id"
+                f" where {' and '.join(where)}",
+                params,
+            )
+        }
+        keep = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+        scores = np.where(keep, scores, -np.inf)
+    top = [i for i in np.argsort(-scores)[:limit] if np.isfinite(scores[i])]
+    ranked = {ids[i]: float(scores[i]) for i in top}
     return _hits(corpus, ranked, terms=())
 
 
