@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -265,7 +266,7 @@ def evidence(
     else:
         where.append(row_clause(region, by, params))
     sql = f"""
-        select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location,
+        select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location, d.removed,
                coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province) as place, ss.score
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
@@ -294,21 +295,53 @@ def evidence(
             tuple(part),
         ):
             spans[m["sentence_id"]].append((m["canonical"], m["a"], m["b"]))
-    return [
-        Evidence(
-            r["id"],
-            r["text"],
-            r["title"],
-            r["published"],
-            r["url"],
-            r["location"],
-            r["place"],
-            strategy,
-            r["score"],
-            tuple(spans.get(r["id"], ())),
+    out = []
+    for r in rows:
+        text, marks = _without_spam(
+            r["text"], r["char_start"], r["removed"], spans.get(r["id"], [])
         )
-        for r in rows
-    ]
+        out.append(
+            Evidence(
+                r["id"],
+                text,
+                r["title"],
+                r["published"],
+                r["url"],
+                r["location"],
+                r["place"],
+                strategy,
+                r["score"],
+                marks,
+            )
+        )
+    return out
+
+
+def _without_spam(
+    text: str, start: int, removed: str | None, marks: list[tuple[str, int, int]]
+) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The sentence as quoted evidence: the injected spam recorded for its document (泛亚电竞)
+    cut out, and the measure offsets moved to match."""
+    cuts = sorted(
+        (max(0, x["start"] - start), min(len(text), x["end"] - start))
+        for x in json.loads(removed or "[]")
+        if x["start"] < start + len(text) and x["end"] > start
+    )
+    if not cuts:
+        return text, tuple(marks)
+    keep = [True] * len(text)
+    for a, b in cuts:
+        for i in range(a, b):
+            keep[i] = False
+    before = [0]
+    for k in keep:
+        before.append(before[-1] + (1 if k else 0))
+    cleaned = "".join(c for c, k in zip(text, keep, strict=True) if k)
+    moved = tuple(
+        (name, before[max(0, min(a, len(text)))], before[max(0, min(b, len(text)))])
+        for name, a, b in marks
+    )
+    return cleaned, moved
 
 
 def top_measures(

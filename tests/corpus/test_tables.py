@@ -181,3 +181,20 @@ def test_cli_tables_never_traceback_on_empty_filters(sample_db):
         ).stdout
     )
     assert [r["region"] for r in data["rows"]] == ["新田县"]
+
+
+def test_quoted_evidence_has_no_injected_spam(settings, pipeline, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "新田县推进县管校聘改革泛亚电竞\n泛亚电竞新田县实施县管校聘改革，交流轮岗教师300人。\n"
+        "泛亚电竞新田县推进集团化办学。\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    api.ingest([tmp_path / "a.txt"], db=db, settings=settings, pipeline=pipeline)
+    items = api.evidence(
+        strategy="teacher_allocation", region="新田县", db=db, settings=settings, pipeline=pipeline
+    )
+    assert items and all("泛亚" not in e.text and "泛亚" not in e.highlighted() for e in items)
+    assert any(
+        "【县管校聘】" in e.highlighted() and "【交流轮岗】" in e.highlighted() for e in items
+    )
