@@ -198,3 +198,20 @@ def test_quoted_evidence_has_no_injected_spam(settings, pipeline, tmp_path):
     assert any(
         "【县管校聘】" in e.highlighted() and "【交流轮岗】" in e.highlighted() for e in items
     )
+
+
+def test_trend_chart_keeps_missing_years_and_names_its_measure():
+    from junheng.corpus.analyses import Trend, TrendPoint
+    from junheng.reports.charts import all_periods, trend_figure
+
+    t = Trend("year", "县管校聘", (TrendPoint("2019", 4, 2, 1), TrendPoint("2022", 5, 1, 1)), 0)
+    fig = trend_figure(t)
+    ax = fig.axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2019", "2020", "2021", "2022"]
+    assert "县管校聘" in ax.get_title()
+    assert all_periods(["2021-11", "2022-02"], "month") == [
+        "2021-11",
+        "2021-12",
+        "2022-01",
+        "2022-02",
+    ]
