@@ -227,3 +227,24 @@ def _taxonomy():
     from junheng.models.taxonomy import load_taxonomy
 
     return load_taxonomy()
+
+
+def test_label_asks_again_after_a_mistyped_key(monkeypatch, tmp_path):
+    from junheng.api import classifier
+
+    saved = []
+    items = [
+        {"text": "新田县推进县管校聘改革。", "probabilities": {"teacher_allocation": 0.4}},
+        {"text": "云和县推进集团化办学。", "probabilities": {}},
+    ]
+    monkeypatch.setattr(classifier, "uncertain", lambda **kw: items)
+    monkeypatch.setattr(
+        classifier, "save_label", lambda text, chosen, inst, **kw: saved.append((text, chosen))
+    )
+    result = CliRunner().invoke(cli, ["label", "--db", str(tmp_path / "x.db")], input="x\n5\n0\n")
+    assert result.exit_code == 0, result.output
+    assert "type them again" in result.output
+    assert saved == [
+        ("新田县推进县管校聘改革。", ["teacher_allocation"]),
+        ("云和县推进集团化办学。", []),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from junheng.api.embeddings import build_models, embed_corpus
@@ -216,7 +218,7 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
         )
         click.echo(f"  model: {shown or 'nothing'}")
         click.echo(f"  {legend}")
-        answer = click.prompt("  strategies", default="", show_default=False).strip().lower()
+        answer, chosen = _ask(keys, ids, guess)
         if answer == "q":
             break
         if answer == "s":
@@ -225,16 +227,22 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
             train_api(db=db, settings=settings)
             click.echo("  retrained; the next sentences are still from the earlier ranking")
             continue
-        if answer == "":
-            chosen = guess
-        elif answer == "0":
-            chosen = []
-        else:
-            bad = [k for k in answer if k not in keys and k not in ", "]
-            if bad:
-                click.echo(f"  unknown key(s) {''.join(bad)}; skipped")
-                continue
-            chosen = [ids[keys.index(k)] for k in answer if k in keys]
         save_label(item["text"], chosen, None, db=db, settings=settings)
         saved += 1
     click.echo(f"\n{saved} labels saved; run `junheng train` to use them")
+
+
+def _ask(keys: str, ids: Sequence[str], guess: list[str]) -> tuple[str, list[str]]:
+    """Prompt until the answer is valid: a mistyped key asks again, it never skips."""
+    while True:
+        answer = click.prompt("  strategies", default="", show_default=False).strip().lower()
+        if answer in ("q", "s", "r"):
+            return answer, []
+        if answer == "":
+            return answer, guess
+        if answer == "0":
+            return answer, []
+        bad = [k for k in answer if k not in keys and k not in ", "]
+        if not bad:
+            return answer, [ids[keys.index(k)] for k in answer if k in keys]
+        click.echo(f"  unknown key(s) {''.join(bad)}; type them again")
