@@ -63,6 +63,8 @@ def comparison_footnote(table: Comparison) -> str:
     )
     if table.filters.active:
         note += f" Filters: {table.filters.describe()}."
+    if table.labelled_by:
+        note += f" Strategy labels by {', '.join(table.labelled_by)}."
     return " ".join((*table.notes, note))
 
 
@@ -94,6 +96,7 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
         "counted": "distinct sentences (a repeated text counts once) with a strategy score"
         " at or above the threshold; a row's sentences count each sentence once",
         "filters": table.filters.describe(),
+        "labelled_by": list(table.labelled_by),
         "notes": list(table.notes),
         "strategies": [
             {"id": s, "name_zh": taxonomy.strategy(s).name_zh, "short_zh": taxonomy.short_name(s)}

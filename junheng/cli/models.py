@@ -106,11 +106,14 @@ def classify(ctx: click.Context, db: str | None) -> None:
 
     callback, bar = progress_bar(True)
     try:
-        method, n = classify_api(db=db, settings=settings_of(ctx), progress=callback)
+        method, n, changed = classify_api(db=db, settings=settings_of(ctx), progress=callback)
     finally:
         if bar is not None:
             bar.stop()
-    click.echo(f"{n} sentences labelled by {method}")
+    click.echo(
+        f"{n} sentences labelled by {method}; {changed} of them changed their strategies"
+        " (tables now count these labels and name the model in their notes)"
+    )
 
 
 @cli.command("eval")

@@ -59,6 +59,8 @@ class Comparison:
     threshold: float
     notes: tuple[str, ...] = field(default=())
     filters: Filters = field(default_factory=Filters)
+    # the labellers whose strategy labels the table counts (lexicon.v1 rules, strategy.v1@…)
+    labelled_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +240,22 @@ def compare(
     notes = ()
     if not out:
         notes = (f"no sentences match ({filters.describe()})",)
-    return Comparison(by, columns, tuple(out), len(unattributed), threshold, notes, filters)
+    lparams: dict[str, object] = {"t": threshold}
+    labelled_by = tuple(
+        r["method"]
+        for r in corpus.query(
+            f"""
+            select ss.method, count(*) as n from sentence_strategies ss
+            join sentences s on s.id = ss.sentence_id join documents d on d.id = s.document_id
+            where {filters.where(lparams)} and ss.score >= :t
+            group by ss.method order by n desc
+            """,
+            lparams,
+        )
+    )
+    return Comparison(
+        by, columns, tuple(out), len(unattributed), threshold, notes, filters, labelled_by
+    )
 
 
 def evidence(
