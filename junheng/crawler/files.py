@@ -126,6 +126,9 @@ def _from_bytes(location: str, data: bytes, *, kind: str) -> Iterator[Loaded]:
     notes: tuple[str, ...] = ()
     if decoded.encoding != "utf-8":
         notes = (f"decoded as {decoded.encoding}",)
+    if not decoded.text.strip():
+        yield Loaded(location, error="empty file (only whitespace or control characters)")
+        return
     if decoded.replacements > max(5, len(decoded.text) // 100):
         yield Loaded(
             location, error=f"not readable text ({decoded.replacements} undecodable bytes)"
