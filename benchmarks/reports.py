@@ -272,7 +272,9 @@ SLICES: dict[str, Callable[[dict[str, Any]], bool]] = {
 }
 
 
-def score(items: Sequence[dict[str, Any]], predictions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def score(
+    items: Sequence[dict[str, Any]], predictions: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """Figures for the dev split, the test split and all items, with slices per split."""
     dev = [it for it in items if not is_test(it["id"])]
     test = [it for it in items if is_test(it["id"])]
@@ -362,8 +364,10 @@ def render(result: dict[str, Any]) -> str:
         lines.append(
             row(
                 f"{sl}: region F1 · cells F1 (n)",
-                lambda r, sl=sl: f"{r['slices'][sl]['regions']['f1']:.3f} · "
-                f"{r['slices'][sl]['cells']['f1']:.3f} ({r['slices'][sl]['items']})",
+                lambda r, sl=sl: (
+                    f"{r['slices'][sl]['regions']['f1']:.3f} · "
+                    f"{r['slices'][sl]['cells']['f1']:.3f} ({r['slices'][sl]['items']})"
+                ),
             )
         )
     lines += [
@@ -371,12 +375,14 @@ def render(result: dict[str, Any]) -> str:
         "| strategy | doc F1 dev | doc F1 test | cells F1 dev | cells F1 test | support dev/test |",
         "|---|---|---|---|---|---|",
     ]
-    dev_c, test_c = result["dev"]["strategies"]["per_category"], result["test"]["strategies"][
-        "per_category"
-    ]
-    dev_cell, test_cell = result["dev"]["cells"]["per_category"], result["test"]["cells"][
-        "per_category"
-    ]
+    dev_c, test_c = (
+        result["dev"]["strategies"]["per_category"],
+        result["test"]["strategies"]["per_category"],
+    )
+    dev_cell, test_cell = (
+        result["dev"]["cells"]["per_category"],
+        result["test"]["cells"]["per_category"],
+    )
     for cat in sorted(set(dev_c) | set(test_c)):
         d, t = dev_c.get(cat, {}), test_c.get(cat, {})
         dc, tc = dev_cell.get(cat, {}), test_cell.get(cat, {})

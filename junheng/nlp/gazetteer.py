@@ -75,6 +75,8 @@ class Gazetteer:
             stem = region.name[:-1]
             if len(stem) < 2 or region.name in self.generic:
                 continue
+            if stem.endswith("县") and stem not in current:  # 赣县 → 赣县区
+                self._add(stem, region, "former")
             for suffix in "县市":
                 old = stem + suffix
                 if old != region.name and old not in current:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from junheng.nlp import attribution, groups, measures, newmeasures, subjects
@@ -20,6 +20,7 @@ from junheng.nlp.lexicon import Lexicon, LexiconEntry
 from junheng.nlp.places import ISSUER, PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
 from junheng.nlp.sentences import SentenceSpan, split_sentences
+from junheng.nlp.zones import ZoneRecognizer
 from junheng.records import PlaceMention, Region
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ class PlaceComponent:
     def setup(self, recognizer: PlaceRecognizer, segmenter: Segmenter) -> None:
         self.recognizer = recognizer
         self.segmenter = segmenter
+        self.zones = ZoneRecognizer(recognizer.gazetteer, segmenter.freq)
 
     def __call__(self, doc: Doc) -> Doc:
         ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
@@ -293,8 +295,15 @@ class PlaceComponent:
         if ctx.source:
             context.extend(m.region for m in self.title_mentions(ctx.source))
         group = []
-        for m in self.recognizer.find(tokens, context=context):
-            span = doc.char_span(m.start, m.end, label=m.region.adcode, kb_id=m.method)
+        found = self.recognizer.find(tokens, context=context)
+        for m in self.zones.find(text_of(doc), found, context):
+            span = doc.char_span(
+                m.start,
+                m.end,
+                label=m.region.adcode,
+                kb_id=m.method,
+                alignment_mode="expand" if m.method == "zone" else "strict",
+            )
             if span is not None:
                 group.append(span)
         doc.spans["places"] = group
@@ -302,6 +311,15 @@ class PlaceComponent:
 
     def title_mentions(self, title: str) -> list[PlaceMention]:
         return self.recognizer.find(Tokens(self.segmenter.cut(title)))
+
+
+def place_region(gazetteer: Gazetteer, span: Span) -> Region:
+    """The region a place span names: its unit by code, under the name the text uses for a
+    renamed or merged unit (新津县 for today's 新津区)."""
+    region = gazetteer.by_adcode[span.label_]
+    if span.kb_id_ == "former" and region.level == "county":
+        return replace(region, county=span.text)
+    return region
 
 
 def _source_mentions(places: PlaceComponent, source: str) -> list[PlaceMention]:
@@ -335,7 +353,7 @@ class AttributionComponent:
             by_sentence[k].append(
                 PlaceMention(
                     span.text,
-                    self.gazetteer.by_adcode[span.label_],
+                    place_region(self.gazetteer, span),
                     span.start_char - offset,
                     span.end_char - offset,
                     span.kb_id_,

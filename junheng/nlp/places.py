@@ -44,6 +44,13 @@ SUFFIX_OF_LEVEL = {
 }
 
 
+# Short forms of prefecture-level cities are places in running text (温州, 张家口, 银川), however
+# often jieba's dictionary counts them; these few are ordinary words first (阿里巴巴, 日照时间).
+ORDINARY_CITY_SHORTS = frozenset(
+    "阿里 日照 白银 安康 大同 黄山 北海 山南 长治 平安 东方 吉林 海南 中山 白山 来宾 兴安 三明 "
+    "普洱 海西".split()
+)
+
 # Generic names that are ordinary words far more often than places: a named city is not
 # enough to take them (新城区学校, 开发区建设); only 阳泉市城区 is.
 ORDINARY_AREAS = frozenset(
@@ -155,13 +162,18 @@ class PlaceRecognizer:
             # needs the same support as a short form
             entries = [
                 replace(e, kind="short")
-                if e.kind == "former" and self.word_freq(e.name[:-1]) >= COMMON_WORD_FREQ
+                if e.kind == "former"
+                and len(e.name) > 2
+                and self.word_freq(e.name[:-1]) >= COMMON_WORD_FREQ
                 else e
                 for e in entries
             ]
             short = [e for e in entries if e.kind == "short"]
-            if short and (
-                self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts
+            city_short = self._city_short(name, entries)
+            if (
+                short
+                and not city_short
+                and (self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts)
             ):
                 entries = [e for e in entries if e.kind == "full"]
             if entries:
@@ -213,12 +225,26 @@ class PlaceRecognizer:
                 kind == "short"
                 and unsupported
                 and not INSTITUTION_AFTER.match(following)
+                and not (region.level == "city" and self._city_short(entries[0].name, entries))
                 and (provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ)
             ):
                 continue
+            if kind == "former" and region.level == "county":
+                # named as the text writes it (新津县, 江干区): the unit of the time it describes
+                region = replace(region, county=entries[0].name)
             start, end = tokens.starts[a], tokens.starts[b]
             mentions.append(PlaceMention(entries[0].name, region, start, end, kind))
         return mentions
+
+    @staticmethod
+    def _city_short(name: str, entries: list[NameEntry]) -> bool:
+        """The short form of one prefecture-level city that is not an ordinary word first."""
+        return (
+            name not in ORDINARY_CITY_SHORTS
+            and len({e.region.adcode for e in entries}) == 1
+            and entries[0].kind == "short"
+            and entries[0].region.level == "city"
+        )
 
     def _parent_named(self, region: Region, before: str) -> bool:
         names = self._parent_names.get(region.adcode)

@@ -15,7 +15,7 @@ SUBJECT_WINDOW = 12
 LEAD_IN = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
-    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
+    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?|(?:例如|比如|譬如|如)[,，]?)*"
 )
 # a paragraph opened by the province itself (the subject, not a comparison: 在全省推广)
 PROVINCE_SPEAKS = re.compile(
