@@ -214,6 +214,7 @@ class Pipeline:
             else None,
             source=self.normalizer.text(document.source) if document.source else None,
             region_hint=self.resolve_region(document.region_hint),
+            url=document.url,
         )
         clean_title = doc.user_data[CONTEXT].title
         if clean_title is not None and title is not None and clean_title != title:

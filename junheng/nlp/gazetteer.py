@@ -112,7 +112,7 @@ class Gazetteer:
         }[region.level]
         out: list[str] = []
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) > len(suffix):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base

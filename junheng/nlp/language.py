@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from junheng.nlp import attribution, groups, measures, newmeasures, subjects
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
+from junheng.nlp.hosts import HostPlaces
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
 from junheng.nlp.places import ISSUER, PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
@@ -33,6 +34,7 @@ TEXT = "junheng.text"
 WORDS = "junheng.words"
 TOKENS = "junheng.tokens"
 SENTENCES = "junheng.sentences"
+SITE_REGION = "junheng.site_region"
 BOILERPLATE = "junheng.boilerplate"
 ATTRIBUTION = "junheng.attribution"
 MEASURE_SKIPS = "junheng.measure_skips"
@@ -46,6 +48,7 @@ class DocContext:
     title: str | None = None
     source: str | None = None  # the 来源 line: 临澧县教育局 names the place too
     region_hint: Region | None = None
+    url: str | None = None  # the page's address: www.lintong.gov.cn names its county
 
 
 def tokens_of(doc: Doc) -> Tokens:
@@ -285,6 +288,7 @@ class PlaceComponent:
         self.recognizer = recognizer
         self.segmenter = segmenter
         self.zones = ZoneRecognizer(recognizer.gazetteer, segmenter.freq)
+        self.hosts = HostPlaces(recognizer.gazetteer)
 
     def __call__(self, doc: Doc) -> Doc:
         ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
@@ -294,6 +298,10 @@ class PlaceComponent:
             context.extend(m.region for m in self.title_mentions(ctx.title))
         if ctx.source:
             context.extend(m.region for m in self.title_mentions(ctx.source))
+        site = self.hosts.place(ctx.url, context) if ctx.url else None
+        doc.user_data[SITE_REGION] = site
+        if site is not None:
+            context.append(site)
         group = []
         found = self.recognizer.find(tokens, context=context)
         for m in self.zones.find(text_of(doc), found, context):
@@ -382,6 +390,8 @@ class AttributionComponent:
                 if only.level == "province":
                     hint = only  # 宁夏回族自治区教育厅 reports on its province, whatever it names
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
+        if main is None:  # nothing in the text names its place: the site may (www.lintong.gov.cn)
+            main = doc.user_data.get(SITE_REGION)
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = groups.spread(
             infos, attribution.attribute(infos, main=main, min_confidence=self.min_confidence)

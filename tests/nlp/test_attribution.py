@@ -328,3 +328,22 @@ def test_renamed_units_and_functional_zones(pipeline):
     assert doc.regions[0].adcode.startswith("4301Z")
     doc = analyse_text(pipeline, "芷江县推进县管校聘改革。")
     assert doc.regions[0].county == "芷江侗族自治县"
+
+
+def test_a_places_own_office_as_source_is_its_place(pipeline):
+    text = (
+        "8个县建设53个教师周转房项目\n"
+        "记者从张家口市教育局获悉，今年该市将加大教育投入，实施教师周转房项目。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert content_regions(doc)[1] == "张家口市"
+
+
+def test_city_acting_in_a_text_that_names_only_its_districts(pipeline):
+    text = (
+        "课后延时服务有了新消息\n"
+        "湖里区已确定在8所公办小学先行展开试点。\n"
+        "此前市里已确定7所市属小学将试点课后延时服务。\n"
+        "另外，海沧区也已确定首批试点课后延时服务。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text))[1:] == ["湖里区", "厦门市", "海沧区"]

@@ -70,3 +70,15 @@ def test_city_short_forms_are_places_without_support(pipeline):
 def test_former_names_as_written(pipeline):
     found = places(pipeline, "横县隶属南宁市，户县地处关中平原。")
     assert ("横县", "横县", "former") in found and ("户县", "户县", "former") in found
+
+
+def test_list_items_left_out_as_words_are_completed_by_the_list(pipeline):
+    # 长安 (also 石家庄's, and a word) and 高陵 (a word) are items of a list of 西安 districts
+    found = places(pipeline, "其中长安、周至、临潼、蓝田、高陵和灞桥区各15名。")
+    assert [(f[1]) for f in found] == ["长安区", "周至县", "临潼区", "蓝田县", "高陵区", "灞桥区"]
+    assert places(pipeline, "长安街两侧的高陵和古迹。") == []
+
+
+def test_short_form_of_a_name_ending_in_lin_qu(gazetteer):
+    beilin = gazetteer.find_region("碑林区")[0]
+    assert gazetteer.short_forms(beilin) == ["碑林"]
