@@ -24,6 +24,7 @@ from junheng.nlp.language import (
     SENTENCES,
     DocContext,
     build_language,
+    place_region,
     tokens_of,
 )
 from junheng.nlp.lexicon import Lexicon, load_lexicon
@@ -213,6 +214,7 @@ class Pipeline:
             else None,
             source=self.normalizer.text(document.source) if document.source else None,
             region_hint=self.resolve_region(document.region_hint),
+            url=document.url,
         )
         clean_title = doc.user_data[CONTEXT].title
         if clean_title is not None and title is not None and clean_title != title:
@@ -257,7 +259,7 @@ class Pipeline:
             k = _sentence_of(starts, span.start_char)
             a, b = norm.to_original(span.start_char, span.end_char)
             places[k].append(
-                PlaceMention(text[a:b], self.gazetteer.by_adcode[span.label_], a, b, span.kb_id_)
+                PlaceMention(text[a:b], place_region(self.gazetteer, span), a, b, span.kb_id_)
             )
         tokens: list[list[str]] = [[] for _ in spans]
         toks = tokens_of(doc)

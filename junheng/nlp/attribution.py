@@ -349,6 +349,18 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
+        elif (city := _city_of_counties(by_code)) is not None and _unit_ok(city, sec.units):
+            # 市里已确定… in a text that names only districts of one city: the city acts
+            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
+
+
+def _city_of_counties(by_code: dict[str, Region]) -> Region | None:
+    """The one city all the counties a text names lie in (none when it names another city)."""
+    counties = [r for r in by_code.values() if r.level == "county"]
+    if not counties or any(r.level == "city" for r in by_code.values()):
+        return None
+    parent = S.common_parent(counties)
+    return parent if parent is not None and parent.level == "city" else None
 
 
 def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | None) -> Region | None:

@@ -75,6 +75,8 @@ class Gazetteer:
             stem = region.name[:-1]
             if len(stem) < 2 or region.name in self.generic:
                 continue
+            if stem.endswith("县") and stem not in current:  # 赣县 → 赣县区
+                self._add(stem, region, "former")
             for suffix in "县市":
                 old = stem + suffix
                 if old != region.name and old not in current:
@@ -110,7 +112,7 @@ class Gazetteer:
         }[region.level]
         out: list[str] = []
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) > len(suffix):
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base

@@ -50,6 +50,8 @@ LIST_COUNT = re.compile(r"^\s*(?:等|共|这|计)?\s*" + GROUP_REF.pattern)
 PILOT_AFTER = re.compile(r"^\s*(?:等)?\s*" + GROUP_REF.pattern)
 ENUM_LEAD = re.compile(r"(?:[:：]|为|是|如下|包括|分别是|分别为)\s*$")
 MAX_ITEM_CHARS = 48
+# a list the text addresses with a task (振兴区、东港市要在2007年…): the city's directive
+ADDRESSED = re.compile(r"^\s*(?:要|应|须|需|必须|务必|需要|应当|应该)")
 
 
 def _number(token: str) -> int | None:
@@ -88,10 +90,17 @@ def listed_places(s: SentenceInfo) -> tuple[list[Region], int | None]:
     count = None
     for run in runs:
         closing = LIST_COUNT.match(s.text[run[-1][1] :])
-        if closing is not None and s.text.startswith("的", run[-1][1] + closing.end()):
+        end = run[-1][1] + (closing.end() if closing else 0)
+        if (
+            closing is not None
+            and s.text.startswith("的", end)
+            and GROUP_REF.match(s.text, end + 1)
+        ):
             continue  # 长治、忻州和临汾3市的9个县: the places qualify a group named after them
         if len(run) >= 2 and closing is not None:
             count = _number(closing.group("n"))
+        if ADDRESSED.match(s.text[end:]):
+            continue  # 振兴区、东港市要在2007年…: a city text addressing its districts
         opened = ENUM_LEAD.search(s.text[: run[0][0]].rstrip())
         if id(run[0][2]) in kept or (len(run) >= 2 and (closing or opened)):
             for _, _, m in run:
@@ -148,6 +157,8 @@ def spread(
         listed.append((regions, count))
         if len(regions) >= 2 or (len(regions) == 1 and _label_line(s, regions[0])):
             out[k] = tuple(Attribution(r, CONF_LISTED, "listed") for r in regions)
+        elif out[k] and (child := _acting_child(s, out[k][0].region)) is not None:
+            out[k] = (Attribution(child, CONF_LISTED, "subject"),)
     blocks = _blocks(sentences, listed)
     for b in blocks:  # the lead of an enumeration speaks for all of its items
         lead = b.first - 1
@@ -173,9 +184,22 @@ def spread(
     return out
 
 
+def _acting_child(s: SentenceInfo, current: Region) -> Region | None:
+    """A county that opens a sentence inside its city's passage as the subject of its own
+    work (如镇沅县委、政府主要领导率先垂范…): the sentence is the county's."""
+    if current.level == "county" or not S.mentions_start(s):
+        return None
+    anchor = S.anchor_of(s)
+    if anchor is None or anchor == current or not current.contains(anchor):
+        return None
+    return anchor if S.opens_clause(s, current) else None
+
+
 def _label_line(s: SentenceInfo, region: Region) -> bool:
     """A line that labels one county with its city (呼和浩特市：武川县)."""
-    return len(s.text) <= MAX_ITEM_CHARS and any(m.region.contains(region) for m in s.mentions)
+    return len(s.text) <= MAX_ITEM_CHARS and any(
+        m.region != region and m.region.contains(region) for m in s.mentions
+    )
 
 
 def _blocks(
@@ -196,16 +220,19 @@ def _blocks(
                 k = j
                 continue
         if len(listed[k][0]) >= 2:
-            out.append(_Block(k, k, listed[k][0], listed[k][1]))
+            count = listed[k][1] or group_count(sentences[k].text)  # 这9个县分别为：…
+            out.append(_Block(k, k, listed[k][0], count))
         k += 1
     return out
 
 
 def _nearest_block(k: int, n: int, blocks: list[_Block]) -> list[Region] | None:
-    """The block of ``n`` places nearest to sentence ``k``: by its size, else its count."""
+    """The block of ``n`` places nearest to sentence ``k``: by its size or its count, else by
+    a size off by what recognition may miss or add in a long list (one in ten)."""
+    slack = n // 10
     for fits in (
-        [b for b in blocks if len(b.regions) == n],
-        [b for b in blocks if b.count == n],
+        [b for b in blocks if len(b.regions) == n or b.count == n],
+        [b for b in blocks if slack and abs(len(b.regions) - n) <= slack],
     ):
         if fits:
             best = min(fits, key=lambda b: (min(abs(b.first - k), abs(b.last - k)), b.first))

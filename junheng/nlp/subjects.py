@@ -15,7 +15,7 @@ SUBJECT_WINDOW = 12
 LEAD_IN = re.compile(
     r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
     r"(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|来)?[,，]?|近年来[,，]?|"
-    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?)*"
+    r"近期[,，]?|近日[,，]?|目前[,，]?|同时[,，]?|此外[,，]?|另外[,，]?|(?:例如|比如|譬如|如)[,，]?)*"
 )
 # a paragraph opened by the province itself (the subject, not a comparison: 在全省推广)
 PROVINCE_SPEAKS = re.compile(
@@ -33,6 +33,11 @@ PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(
     r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受|按照|根据|"
     r"依照|遵照)$"
+)
+# a place's own office named as the source or authority of what follows (从…教育局获悉)
+SOURCE_BEFORE = re.compile(r"(?:从|按照|根据|据|由|经)$")
+OFFICE = re.compile(
+    r"(?:教育局|教育和体育局|教体局|教育委员会|教委|人民政府|政府|县委|市委|区委|旗委|党委)"
 )
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
@@ -163,12 +168,16 @@ def subject_places(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMen
 
 def evidence(s: SentenceInfo) -> list[PlaceMention]:
     """The places a sentence speaks of: partners and destinations (与新疆和田地区…, 赴天祝…)
-    are left out."""
+    are left out; a place's own office as the source or authority (从临澧县教育局获悉, 按照
+    临潼区教育局…) is not."""
     kept = []
     aside_end = -1  # end of the last aside, so that a list after it (赴安吉县、长兴县) is too
     for start, end, m in chains_of(s.mentions):
         listed = aside_end >= 0 and LIST_JOINER.fullmatch(s.text[aside_end:start]) is not None
-        if listed or NOT_SUBJECT.search(s.text[max(0, start - 2) : start]):
+        own_office = SOURCE_BEFORE.search(s.text[max(0, start - 2) : start]) and OFFICE.match(
+            s.text, end
+        )
+        if not own_office and (listed or NOT_SUBJECT.search(s.text[max(0, start - 2) : start])):
             aside_end = end
         else:
             aside_end = -1
