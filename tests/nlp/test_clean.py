@@ -118,3 +118,14 @@ def test_unknown_insert_cut_into_single_characters(pipeline):
         doc.cleaned_text()
         == "全县义务教育学校全部达标,城乡教师交流轮岗制度全面落实,学校标准化建设稳步推进。"
     )
+
+
+def test_a_line_of_spam_terms_is_spam_but_a_sentence_about_gambling_is_not(pipeline):
+    text = (
+        "沅江市推进课后服务全覆盖\n"
+        "澳门葡京娱乐城官网 百家乐 老虎机\n"
+        "沅江市严厉打击校园周边赌博、彩票销售行为。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert sentence(doc, "百家乐").boilerplate_reason == "spam"
+    assert not sentence(doc, "彩票销售").boilerplate
