@@ -48,7 +48,8 @@ def search(
             pipeline.taxonomy.strategy(strategy)
         regions = resolve_places(pipeline, region) if region else []
         text = pipeline.normalizer.text(query)
-        terms = pipeline.segmenter.query_terms(text)
+        # a pure meaning search needs no segmentation (nor the dictionaries it loads)
+        terms = pipeline.segmenter.query_terms(text) if mode != "semantic" else []
         if not terms and (mode == "text" or not re.search(r"\w", text)):
             raise QueryError(f"the query {query!r} has no searchable words")
         text_hits: list[search_mod.SearchHit] = []
