@@ -92,7 +92,9 @@ def attribute(
 ) -> list[tuple[Attribution, ...]]:
     """The places each sentence speaks for (boilerplate sentences get none). ``sentences`` come with
     the places of dispatch lines and cited titles already dropped (``subjects.drop_datelines``)."""
-    marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
+    found = [markers(s.text) if not s.boilerplate else (set(), set()) for s in sentences]
+    marks = [strong | weak for strong, weak in found]
+    strong_marks = [strong for strong, _ in found]
     evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
     by_code: dict[str, Region] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
@@ -217,7 +219,7 @@ def attribute(
         if current.unknown and resume is not None:
             current = resume
 
-    _resolve_sections(sections, by_code, main)
+    _resolve_sections(sections, by_code, main, strong_marks)
 
     out: list[tuple[Attribution, ...]] = [()] * len(sentences)
     for sec in sections:
@@ -322,7 +324,10 @@ def _same_or_related(
 
 
 def _resolve_sections(
-    sections: list[_Section], by_code: dict[str, Region], main: Region | None
+    sections: list[_Section],
+    by_code: dict[str, Region],
+    main: Region | None,
+    strong_marks: Sequence[set[str]],
 ) -> None:
     for sec in sections:
         if sec.region is not None:
@@ -349,7 +354,11 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
-        elif (city := _city_of_counties(by_code)) is not None and _unit_ok(city, sec.units):
+        elif (
+            (city := _city_of_counties(by_code)) is not None
+            and _unit_ok(city, sec.units)
+            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
+        ):
             # 市里已确定… in a text that names only districts of one city: the city acts
             sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
 

@@ -67,7 +67,8 @@ DATELINE = re.compile(
 
 def drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
     """The sentences without the place mentions of their dispatch lines and of the document
-    titles they cite (《辽宁省人民政府办公厅转发…》)."""
+    titles they cite (《辽宁省人民政府办公厅转发…》), except a county that opens a title: its
+    own plan or case (《渝中区“三个精准”…》, 《黄梅县推进教联体建设实施方案》)."""
     out = []
     for s in sentences:
         spans = [m.span(1) for m in DATELINE.finditer(s.text[:60])]
@@ -75,7 +76,38 @@ def drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
             m
             for m in s.mentions
             if not any(a <= m.start < b for a, b in spans)
-            and s.text.count("《", 0, m.start) <= s.text.count("》", 0, m.start)
+            and (
+                s.text.count("《", 0, m.start) <= s.text.count("》", 0, m.start)
+                or (m.region.level == "county" and s.text.endswith("《", 0, m.start))
+            )
+        ]
+        if len(kept) != len(s.mentions):
+            s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
+        out.append(s)
+    return out
+
+
+# a place written as part of a school's name (晋江市华泰实验小学, 沙县区金古小学)
+SCHOOL_AFTER = re.compile(
+    r"[\u4e00-\u9fff]{0,10}?(?:小学|中学|学校|幼儿园|完小|一中|二中|三中|附中|附小|实小|校区)"
+)
+
+
+def drop_outside_schools(
+    sentences: Sequence[SentenceInfo], main: Region | None
+) -> list[SentenceInfo]:
+    """The sentences without the places that only name a school of another place than the
+    report's (尤溪县西城中心小学与泉州晋江市华泰实验小学结为友好联盟校: 晋江 is a partner)."""
+    if main is None:
+        return list(sentences)
+    out = []
+    for s in sentences:
+        kept = [
+            m
+            for m in s.mentions
+            if main.contains(m.region)
+            or m.region.contains(main)
+            or not SCHOOL_AFTER.match(s.text, m.end)
         ]
         if len(kept) != len(s.mentions):
             s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
@@ -112,8 +144,10 @@ def anchor_of(s: SentenceInfo) -> Region | None:
         ]
         if deeper:
             first = deeper[0]
-    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]):
-        return None  # 在永州市率先…, 赴长沙市…: a place, not the actor
+    if NOT_SUBJECT.search(s.text[max(0, first.start - 2) : first.start]) or s.text.endswith(
+        "《", 0, first.start
+    ):
+        return None  # 在永州市率先…, 赴长沙市…, 《渝中区…》: a place, not the actor
     first = deepest_of_chain(s.mentions, first)
     if first.start - offset <= SUBJECT_WINDOW:
         return first.region

@@ -347,3 +347,25 @@ def test_city_acting_in_a_text_that_names_only_its_districts(pipeline):
         "另外，海沧区也已确定首批试点课后延时服务。\n"
     )
     assert content_regions(analyse_text(pipeline, text))[1:] == ["湖里区", "厦门市", "海沧区"]
+
+
+def test_schools_of_other_places_are_partners(pipeline):
+    text = (
+        "尤溪县推进山海协作\n"
+        "尤溪县西城中心小学与泉州晋江市华泰实验小学结为友好联盟校。\n"
+        "晋江市华泰实验小学每学期派出优质教师到尤溪送培送教。\n"
+        "两校还约定互派教师跟岗学习。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"尤溪县"}
+
+
+def test_a_county_opening_a_cited_title_is_its_own_case(pipeline):
+    text = (
+        "重庆市多个案例入选校外培训治理优秀案例\n"
+        "经严格评选，《渝中区“三个精准”压减学科类校外培训》《垫江县四大机制破解校外培训治理难题》"
+        "入选优秀案例。\n"
+        "市教委印发《重庆市校外培训机构管理办法》。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[1] == ["渝中区", "垫江县"]
+    assert regions[2] == ["重庆市"]
