@@ -121,6 +121,7 @@ def attribute(
         units: set[str] = set()
         for idx in members:
             units |= marks[idx]
+        strong = set().union(*(strong_marks[idx] for idx in members))
         anchor = S.anchor_of(sentences[members[0]])
         if (
             anchor is not None
@@ -192,7 +193,11 @@ def attribute(
         elif current is None or opens:
             current = _Section(anchor, set(units), region=anchor)
             sections.append(current)
-        elif units and not _compatible(units, current, main):
+        elif (
+            units
+            and not _compatible(units, current, main)
+            and not _parent_only_aside(strong, members, sentences, current, main)
+        ):
             current = _Section(None, set(units))
             sections.append(current)
         elif (
@@ -227,6 +232,23 @@ def attribute(
             for idx in sec.sentences:
                 out[idx] = (Attribution(sec.region, sec.confidence, sec.method),)
     return out
+
+
+def _parent_only_aside(
+    strong: set[str],
+    members: list[int],
+    sentences: Sequence[SentenceInfo],
+    current: _Section,
+    main: Region | None,
+) -> bool:
+    """A paragraph of a county report whose only place is the county's parent, with no strong
+    self-reference of the parent's kind (全市首批…示范校, 填补池州市…空白): the county's work
+    compared with its city's, not the city's passage."""
+    region = current.region or main
+    if region is None or region.level != "county" or strong - {unit_suffix(region)}:
+        return False
+    named = {m.region.adcode: m.region for i in members for m in sentences[i].mentions}
+    return all(r.contains(region) for r in named.values())
 
 
 def _newly_named(

@@ -369,3 +369,13 @@ def test_a_county_opening_a_cited_title_is_its_own_case(pipeline):
     regions = all_regions(analyse_text(pipeline, text))
     assert regions[1] == ["渝中区", "垫江县"]
     assert regions[2] == ["重庆市"]
+
+
+def test_a_county_compared_with_its_city_stays_the_county(pipeline):
+    text = (
+        "宜章县推进“五育并举”\n"
+        "宜章县教育局持续推进“五育并举”。\n"
+        "优化课后服务，4所学校获批“全市首批课后服务示范校”，填补郴州市参加全国技能大赛空白。\n"
+        "建成青少年体育俱乐部4所，取得郴州市青少年竞技体育历史性突破。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"宜章县"}
