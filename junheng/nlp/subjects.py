@@ -32,7 +32,7 @@ TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、[^。；;]{2
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(
     r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受|按照|根据|"
-    r"依照|遵照)$"
+    r"依照|遵照|借鉴|学习|参观|考察|对标|效仿|仿照|走进|来到)$"
 )
 # a place's own office named as the source or authority of what follows (从…教育局获悉)
 SOURCE_BEFORE = re.compile(r"(?:从|按照|根据|据|由|经)$")
@@ -163,7 +163,8 @@ NATIONAL = re.compile(
     r"[^，,。；;]{0,12}?(?:强调|指出|提出|要求|明确|表示|印发|规定|部署)"
 )
 UNKNOWN_ACTOR = re.compile(
-    PREAMBLE.pattern + r"((?![在我该本各全今这其县市区])[\u4e00-\u9fff]{2,5}"
+    PREAMBLE.pattern + r"((?![在我该本各全今这其县市区])(?!根据|按照|依据|依照|遵照|通过|经过|由于|为了|"
+    r"关于|对于|报经|经由|协助)[\u4e00-\u9fff]{2,5}"
     r"(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|新区|开发区|高新区)"
     r"(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
 )

@@ -379,3 +379,15 @@ def test_a_county_compared_with_its_city_stays_the_county(pipeline):
         "建成青少年体育俱乐部4所，取得郴州市青少年竞技体育历史性突破。\n"
     )
     assert set(content_regions(analyse_text(pipeline, text))) == {"宜章县"}
+
+
+def test_prepositions_and_places_learned_from_are_not_actors(pipeline):
+    text = (
+        "深圳新改扩建学校\n"
+        "记者从深圳市教育局获悉，今年我市新改扩建学校42所。\n"
+        "根据市教育局提供的数据，2018年深圳新改扩建公办义务教育学校37所。\n"
+        "龙岗区借鉴合肥经验，推行城乡教共体。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2] == ["深圳市"]  # 根据市教育局… is no unknown place acting
+    assert regions[3] == ["龙岗区"]  # 合肥 is learned from
