@@ -100,7 +100,10 @@ class Pipeline:
 
     @cached_property
     def cleaner(self) -> SpamCleaner:
-        return SpamCleaner(self.segmenter.freq, cut=self.segmenter.cut)
+        names = self.gazetteer.names
+        return SpamCleaner(
+            self.segmenter.freq, cut=self.segmenter.cut, is_place=lambda s: s in names
+        )
 
     @cached_property
     def nlp(self) -> Language:

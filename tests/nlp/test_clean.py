@@ -118,3 +118,10 @@ def test_unknown_insert_cut_into_single_characters(pipeline):
         doc.cleaned_text()
         == "全县义务教育学校全部达标,城乡教师交流轮岗制度全面落实,学校标准化建设稳步推进。"
     )
+
+
+def test_spam_term_glued_into_a_place_name_leaves_the_place(pipeline):
+    text = "陵川包养网县推进县管校聘改革。\n陵川包养网县新建学校3所。\n全县交流教师120人。"
+    doc = analyse_text(pipeline, text)
+    assert [r.text for r in doc.removed] == ["包养网", "包养网"]
+    assert {a.region.name for s in doc.sentences for a in s.regions} == {"陵川县"}
