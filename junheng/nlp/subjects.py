@@ -158,9 +158,13 @@ def anchor_of(s: SentenceInfo) -> Region | None:
 
 TOPIC = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]\s*)?在([^，,。；;]{2,12})[，,]")
 # national policy quoted before the local part: 《意见》强调…, 教育部负责同志表示…
+NATIONAL_BODY = (
+    r"(?:国务院|教育部|中共中央|党中央|中办|国办|全国人大|党的十[一二三四五六七八九]+大(?:报告)?|"
+    r"(?:党的)?十[一二三四五六七八九]+届[一二三四五六七]中全会)"
+)
 NATIONAL = re.compile(
-    r"^(?:[^，,。；;]{0,8}[，,])?(?:国务院|教育部|中共中央|党中央|中办|国办)"
-    r"[^，,。；;]{0,12}?(?:强调|指出|提出|要求|明确|表示|印发|规定|部署)"
+    r"^(?:[^，,。；;]{0,8}[，,])?" + NATIONAL_BODY + r"[^，,。；;]{0,24}?"
+    r"(?:强调|指出|提出|要求|明确|表示|印发|规定|部署|将|通过)"
 )
 UNKNOWN_ACTOR = re.compile(
     PREAMBLE.pattern

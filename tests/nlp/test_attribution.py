@@ -391,3 +391,15 @@ def test_prepositions_and_places_learned_from_are_not_actors(pipeline):
     regions = all_regions(analyse_text(pipeline, text))
     assert regions[2] == ["深圳市"]  # 根据市教育局… is no unknown place acting
     assert regions[3] == ["龙岗区"]  # 合肥 is learned from
+
+
+def test_national_policy_quoted_belongs_to_no_place(pipeline):
+    text = (
+        "丹东市推进义务教育均衡发展\n"
+        "丹东市出台实施意见，推进学校标准化建设。\n"
+        "党的十八届三中全会通过的《决定》强调，要“大力促进教育公平，健全家庭经济困难学生资助体系。\n"
+        "统筹城乡义务教育资源均衡配置，实行校长教师交流轮岗，试行学区制”。\n"
+        "我市将推进学区制改革。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2:] == [[], [], ["丹东市"]]
