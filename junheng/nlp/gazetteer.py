@@ -117,7 +117,9 @@ class Gazetteer:
         }[region.level]
         out: list[str] = []
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            # a forestry district (神农架林区) has a long name; 碑林区 and 万柏林区 are 区
+            shortest = 3 if suffix == "林区" else 2
+            if name.endswith(suffix) and len(name) - len(suffix) >= shortest:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base

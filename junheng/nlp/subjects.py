@@ -88,8 +88,14 @@ def drop_datelines(sentences: Sequence[SentenceInfo]) -> list[SentenceInfo]:
 
 
 # a place written as part of a school's name (晋江市华泰实验小学, 沙县区金古小学)
+_NOT_IN_SCHOOL_NAME = (
+    r"推进|开展|建设|组织|继续|实施|落实|加强|提高|全面|新建|新增|改扩|改建|扩建|建成|创建|举办|召开|投入|"
+    r"共建|组建|所有|各类|全部|部分|中小|的|了|和|与|在|对|把|将|为|被|也|还|都|已|要|有|是|等"
+)
 SCHOOL_AFTER = re.compile(
-    r"[\u4e00-\u9fff]{0,10}?(?:小学|中学|学校|幼儿园|完小|一中|二中|三中|附中|附小|实小|校区)"
+    r"(?:(?!" + _NOT_IN_SCHOOL_NAME + r")[\u4e00-\u9fff]){0,4}?"
+    r"(?:小学|中学|学校|幼儿园|完小|附中|附小|实小|校区|"
+    r"[一二三四五六七八九十\d]{1,3}中|[一二三四五六七八九十\d]{1,3}小)"
 )
 
 
@@ -102,13 +108,13 @@ def drop_outside_schools(
         return list(sentences)
     out = []
     for s in sentences:
-        kept = [
-            m
-            for m in s.mentions
-            if main.contains(m.region)
-            or m.region.contains(main)
-            or not SCHOOL_AFTER.match(s.text, m.end)
-        ]
+        schools = [
+            (a, b)
+            for a, b, m in chains_of(s.mentions)
+            if not (main.contains(m.region) or m.region.contains(main))
+            and SCHOOL_AFTER.match(s.text, b)
+        ]  # 泉州晋江市华泰实验小学: the whole chain names the school
+        kept = [m for m in s.mentions if not any(a <= m.start < b for a, b in schools)]
         if len(kept) != len(s.mentions):
             s = SentenceInfo(s.paragraph, s.text, kept, s.boilerplate)
         out.append(s)
@@ -276,4 +282,6 @@ def speaks_for_itself(s: SentenceInfo, anchor: Region) -> bool:
     rest = s.text[first.end :]
     if LABEL.match(rest) or ACTING.match(rest) or TOPIC.match(s.text):
         return True
+    if SCHOOL_AFTER.match(rest):
+        return False  # 太原五中新校…: the city's school in a district's passage
     return not DIRECTIVE.match(rest)

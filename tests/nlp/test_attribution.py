@@ -403,3 +403,19 @@ def test_national_policy_quoted_belongs_to_no_place(pipeline):
     )
     regions = all_regions(analyse_text(pipeline, text))
     assert regions[2:] == [[], [], ["丹东市"]]
+
+
+def test_a_citys_school_in_a_districts_passage_keeps_the_district(pipeline):
+    text = (
+        "太原市将扩建改建以下学校\n"
+        "一、小店区\n"
+        "太原五中新校建设项目包括体育馆、教学楼。\n"
+        "二、万柏林\n"
+        "完成万柏林区实验中学等5所学校的操场建设。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text))[1:] == [
+        "小店区",
+        "小店区",
+        "万柏林区",
+        "万柏林区",
+    ]
