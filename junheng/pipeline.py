@@ -100,7 +100,10 @@ class Pipeline:
 
     @cached_property
     def cleaner(self) -> SpamCleaner:
-        return SpamCleaner(self.segmenter.freq, cut=self.segmenter.cut)
+        names = self.gazetteer.names
+        return SpamCleaner(
+            self.segmenter.freq, cut=self.segmenter.cut, is_place=lambda s: s in names
+        )
 
     @cached_property
     def nlp(self) -> Language:
@@ -361,18 +364,31 @@ def _sentence_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
+# attributions that name their place in the sentence or its passage (not inherited)
+NAMED_METHODS = frozenset({"anchor", "listed", "subject", "enumeration", "group"})
+
+
 def _document_regions(sentences: list[Sentence], main: Region | None) -> tuple[Region, ...]:
-    """Counties and cities whose measures the document reports, most sentences first; else its
-    main place. Province-level statements stay on their sentences."""
+    """Counties and cities the document reports on: the places of its measure sentences, most
+    sentences first, then the places its sentences name as their subject (a measure the
+    lexicon does not know is still a measure); else its main place. Province-level
+    statements stay on their sentences."""
     counts: Counter[str] = Counter()
+    named: dict[str, Region] = {}
     regions: dict[str, Region] = {}
     for s in sentences:
-        if not s.strategies:
+        if s.boilerplate:
             continue
         for a in s.regions:
-            if a.region.level != "province":
+            if a.region.level == "province":
+                continue
+            if s.strategies:
                 counts[a.region.adcode] += 1
-                regions[a.region.adcode] = a.region
-    if counts:
-        return tuple(regions[c] for c, _ in counts.most_common())
+                regions.setdefault(a.region.adcode, a.region)
+            elif a.method in NAMED_METHODS:
+                named.setdefault(a.region.adcode, a.region)
+    ordered = [regions[c] for c, _ in counts.most_common()]
+    ordered += [r for c, r in named.items() if c not in regions]
+    if ordered:
+        return tuple(ordered)
     return (main,) if main is not None and main.level != "province" else ()

@@ -92,7 +92,9 @@ def attribute(
 ) -> list[tuple[Attribution, ...]]:
     """The places each sentence speaks for (boilerplate sentences get none). ``sentences`` come with
     the places of dispatch lines and cited titles already dropped (``subjects.drop_datelines``)."""
-    marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
+    found = [markers(s.text) if not s.boilerplate else (set(), set()) for s in sentences]
+    marks = [strong | weak for strong, weak in found]
+    strong_marks = [strong for strong, _ in found]
     evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
     by_code: dict[str, Region] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
@@ -119,6 +121,7 @@ def attribute(
         units: set[str] = set()
         for idx in members:
             units |= marks[idx]
+        strong = set().union(*(strong_marks[idx] for idx in members))
         anchor = S.anchor_of(sentences[members[0]])
         if (
             anchor is not None
@@ -190,7 +193,11 @@ def attribute(
         elif current is None or opens:
             current = _Section(anchor, set(units), region=anchor)
             sections.append(current)
-        elif units and not _compatible(units, current, main):
+        elif (
+            units
+            and not _compatible(units, current, main)
+            and not _parent_only_aside(strong, members, sentences, current, main)
+        ):
             current = _Section(None, set(units))
             sections.append(current)
         elif (
@@ -217,7 +224,7 @@ def attribute(
         if current.unknown and resume is not None:
             current = resume
 
-    _resolve_sections(sections, by_code, main)
+    _resolve_sections(sections, by_code, main, strong_marks)
 
     out: list[tuple[Attribution, ...]] = [()] * len(sentences)
     for sec in sections:
@@ -225,6 +232,23 @@ def attribute(
             for idx in sec.sentences:
                 out[idx] = (Attribution(sec.region, sec.confidence, sec.method),)
     return out
+
+
+def _parent_only_aside(
+    strong: set[str],
+    members: list[int],
+    sentences: Sequence[SentenceInfo],
+    current: _Section,
+    main: Region | None,
+) -> bool:
+    """A paragraph of a county report whose only place is the county's parent, with no strong
+    self-reference of the parent's kind (全市首批…示范校, 填补池州市…空白): the county's work
+    compared with its city's, not the city's passage."""
+    region = current.region or main
+    if region is None or region.level != "county" or strong - {unit_suffix(region)}:
+        return False
+    named = {m.region.adcode: m.region for i in members for m in sentences[i].mentions}
+    return all(r.contains(region) for r in named.values())
 
 
 def _newly_named(
@@ -322,7 +346,10 @@ def _same_or_related(
 
 
 def _resolve_sections(
-    sections: list[_Section], by_code: dict[str, Region], main: Region | None
+    sections: list[_Section],
+    by_code: dict[str, Region],
+    main: Region | None,
+    strong_marks: Sequence[set[str]],
 ) -> None:
     for sec in sections:
         if sec.region is not None:
@@ -349,7 +376,11 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
-        elif (city := _city_of_counties(by_code)) is not None and _unit_ok(city, sec.units):
+        elif (
+            (city := _city_of_counties(by_code)) is not None
+            and _unit_ok(city, sec.units)
+            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
+        ):
             # 市里已确定… in a text that names only districts of one city: the city acts
             sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
 

@@ -63,7 +63,8 @@ class Gazetteer:
     def _add_former_names(self, listed: Iterable[tuple[str, str]]) -> None:
         """Names of units that were renamed, merged or abolished, pointing to today's unit:
         listed ones (江干区 → 上城区) and renamings that kept the stem (新津县 → 新津区,
-        邵东县 → 邵东市), unless the old name belongs to a unit that exists today."""
+        邵东县 → 邵东市, 赣县 → 赣县区, 光明新区 → 光明区), unless the old name belongs to a unit
+        that exists today."""
         current = {n for n, entries in self.names.items() if any(e.kind == "full" for e in entries)}
         for name, adcode in listed:
             region = self.by_adcode.get(adcode)
@@ -73,7 +74,11 @@ class Gazetteer:
             if region.level != "county" or region.name[-1] not in "区市":
                 continue
             stem = region.name[:-1]
-            if len(stem) < 2 or region.name in self.generic:
+            if len(stem) < 2:
+                continue
+            if region.name.endswith("区") and stem + "新区" not in current:
+                self._add(stem + "新区", region, "former")  # 光明新区 → 光明区
+            if region.name in self.generic:
                 continue
             if stem.endswith("县") and stem not in current:  # 赣县 → 赣县区
                 self._add(stem, region, "former")
@@ -112,7 +117,9 @@ class Gazetteer:
         }[region.level]
         out: list[str] = []
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            # a forestry district (神农架林区) has a long name; 碑林区 and 万柏林区 are 区
+            shortest = 3 if suffix == "林区" else 2
+            if name.endswith(suffix) and len(name) - len(suffix) >= shortest:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from junheng.nlp import subjects as S
+from junheng.nlp.places import markers
 from junheng.nlp.subjects import SentenceInfo
 from junheng.records import Attribution, PlaceMention, Region
 
@@ -159,6 +160,7 @@ def spread(
             out[k] = tuple(Attribution(r, CONF_LISTED, "listed") for r in regions)
         elif out[k] and (child := _acting_child(s, out[k][0].region)) is not None:
             out[k] = (Attribution(child, CONF_LISTED, "subject"),)
+    _national(sentences, out)
     blocks = _blocks(sentences, listed)
     for b in blocks:  # the lead of an enumeration speaks for all of its items
         lead = b.first - 1
@@ -182,6 +184,29 @@ def spread(
             continue  # the sentence names a place of its own that is not the group's parent
         out[k] = tuple(Attribution(r, CONF_GROUP, "group") for r in match)
     return out
+
+
+def _national(sentences: Sequence[SentenceInfo], out: list[tuple[Attribution, ...]]) -> None:
+    """National policy quoted or summarised (党的十八届三中全会通过的《决定》强调…, 教育部要求…)
+    belongs to no place, nor do the sentences of its paragraph (or of its open quotation) that
+    go on quoting it without naming a place or speaking of themselves (我市, 全县)."""
+    quoting = False
+    open_quotes = 0  # a quotation of national text left open goes on into the next paragraph
+    paragraph = -1
+    for k, s in enumerate(sentences):
+        if s.boilerplate:
+            continue
+        if s.paragraph != paragraph and open_quotes <= 0:
+            quoting = False
+        paragraph = s.paragraph
+        local = [m for m in s.mentions if m.region.level != "province"]
+        if S.NATIONAL.match(s.text) and not local:
+            quoting, open_quotes = True, 0
+        elif local or any(markers(s.text)):
+            quoting, open_quotes = False, 0
+        if quoting:
+            out[k] = ()
+            open_quotes += s.text.count("“") - s.text.count("”")
 
 
 def _acting_child(s: SentenceInfo, current: Region) -> Region | None:

@@ -313,6 +313,8 @@ class PlaceComponent:
                 alignment_mode="expand" if m.method == "zone" else "strict",
             )
             if span is not None:
+                if m.method == "zone":
+                    span.id_ = m.region.county  # its name in this text (武汉经济技术开发区)
                 group.append(span)
         doc.spans["places"] = group
         return doc
@@ -323,10 +325,12 @@ class PlaceComponent:
 
 def place_region(gazetteer: Gazetteer, span: Span) -> Region:
     """The region a place span names: its unit by code, under the name the text uses for a
-    renamed or merged unit (新津县 for today's 新津区)."""
+    renamed or merged unit (新津县 for today's 新津区) or a zone (武汉经济技术开发区)."""
     region = gazetteer.by_adcode[span.label_]
     if span.kb_id_ == "former" and region.level == "county":
         return replace(region, county=span.text)
+    if span.kb_id_ == "zone" and span.id_:
+        return replace(region, county=span.id_)
     return region
 
 
@@ -392,6 +396,7 @@ class AttributionComponent:
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
         if main is None:  # nothing in the text names its place: the site may (www.lintong.gov.cn)
             main = doc.user_data.get(SITE_REGION)
+        infos = subjects.drop_outside_schools(infos, main)  # partner schools elsewhere
         doc.user_data[MAIN_REGION] = main
         doc.user_data[ATTRIBUTION] = groups.spread(
             infos, attribution.attribute(infos, main=main, min_confidence=self.min_confidence)

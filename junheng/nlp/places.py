@@ -20,7 +20,7 @@ MAX_NAME_TOKENS = 5
 
 # Self-references that tell which kind of unit a passage is about.
 STRONG_MARKER = re.compile(
-    r"(?:我|该|本)([市县区旗州])(?![场长])|([市县区旗州])(?:委|政府|人民政府|人大|政协|教育局|教体局|直)"
+    r"(?<!非)(?:我|该|本)([市县区旗州])(?![场长]|户籍|户口|居住|职工|常住|以外|之外)|([市县区旗州])(?:委|政府|人民政府|人大|政协|教育局|教体局|直)"
     r"|教育强([市县区])|(?<![城都])([市县区])(?:里(?![程面])|属(?:学校|中小学|小学|初中|中学))"
 )
 WEAK_MARKER = re.compile(
@@ -179,6 +179,9 @@ class PlaceRecognizer:
                 and (self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts)
             ):
                 entries = [e for e in entries if e.kind == "full"]
+            outer = self._written_inside(tokens, a)
+            if outer is not None:  # 南京市江北新区 is no 宁波's 江北区 by a former name
+                entries = [e for e in entries if e.kind == "full" or outer.contains(e.region)]
             if entries:
                 kept.append((a, b, entries))
         # A name written after its parent's (南京市鼓楼区) is that region; elsewhere in the text
@@ -289,6 +292,20 @@ class PlaceRecognizer:
                         added = True
                         break
         return sorted(mentions, key=lambda m: m.start)
+
+    def _written_inside(self, tokens: Tokens, a: int) -> Region | None:
+        """The city or province whose full name is written right before token ``a``."""
+        for k in (1, 2):
+            if a - k < 0:
+                break
+            regions = {
+                e.region.adcode: e.region
+                for e in self.gazetteer.lookup("".join(tokens.words[a - k : a]))
+                if e.kind == "full" and e.region.level != "county"
+            }
+            if len(regions) == 1:
+                return next(iter(regions.values()))
+        return None
 
     @staticmethod
     def _city_short(name: str, entries: list[NameEntry]) -> bool:

@@ -36,6 +36,7 @@ ITEM_BEFORE = (
 )
 NAMED = re.compile(ITEM_BEFORE + r"([\u4e00-\u9fff]{2})" + SUFFIX + r"(?=、|有?\d|[，,；;。])")
 BARE = re.compile(ITEM_BEFORE + SUFFIX + r"(?=、|有?\d|[，,；;。])")
+SUFFIX_RX = re.compile(SUFFIX)
 # a zone followed by the county it is (乌鲁木齐高新区（新市区）)
 QUALIFIED = re.compile(r"\s*[(（][\u4e00-\u9fff]{1,8}[区县市旗][)）]")
 # zone words for one kind of zone, so that 武汉经开区 is 武汉经济技术开发区
@@ -153,17 +154,26 @@ class ZoneRecognizer:
         self, text: str, mentions: Sequence[PlaceMention], home: Region | None
     ) -> list[PlaceMention]:
         """Place names that the segmenter glued to a zone word (武汉经济技术开发区 is one
-        token), resolved inside the text's city when the name is ambiguous."""
+        token), resolved inside the text's city when the name is ambiguous. Only the few
+        characters before each zone word are searched."""
         out = []
-        for a, b, name in self.gazetteer.finditer(text):
-            if any(m.start < b and a < m.end for m in mentions) or not AFTER_PLACE.match(text, b):
-                continue
-            regions = {e.region.adcode: e.region for e in self.gazetteer.lookup(name)}
-            if len(regions) > 1 and home is not None:
-                regions = {c: r for c, r in regions.items() if home.contains(r)}
-            if len(regions) == 1:
-                (region,) = regions.values()
-                out.append(PlaceMention(name, region, a, b, "zone-parent"))
+        seen: set[int] = set()
+        for z in SUFFIX_RX.finditer(text):
+            lo = max(0, z.start() - 12)
+            for a, b, name in self.gazetteer.finditer(text[lo : z.start()]):
+                a, b = a + lo, b + lo
+                if a in seen or any(m.start < b and a < m.end for m in mentions):
+                    continue
+                tail = AFTER_PLACE.match(text, b)
+                if tail is None or tail.end() != z.end():
+                    continue
+                seen.add(a)
+                regions = {e.region.adcode: e.region for e in self.gazetteer.lookup(name)}
+                if len(regions) > 1 and home is not None:
+                    regions = {c: r for c, r in regions.items() if home.contains(r)}
+                if len(regions) == 1:
+                    (region,) = regions.values()
+                    out.append(PlaceMention(name, region, a, b, "zone-parent"))
         return out
 
     def _city_before(self, text: str, pos: int, mentions: Sequence[PlaceMention]) -> Region | None:

@@ -347,3 +347,75 @@ def test_city_acting_in_a_text_that_names_only_its_districts(pipeline):
         "另外，海沧区也已确定首批试点课后延时服务。\n"
     )
     assert content_regions(analyse_text(pipeline, text))[1:] == ["湖里区", "厦门市", "海沧区"]
+
+
+def test_schools_of_other_places_are_partners(pipeline):
+    text = (
+        "尤溪县推进山海协作\n"
+        "尤溪县西城中心小学与泉州晋江市华泰实验小学结为友好联盟校。\n"
+        "晋江市华泰实验小学每学期派出优质教师到尤溪送培送教。\n"
+        "两校还约定互派教师跟岗学习。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"尤溪县"}
+
+
+def test_a_county_opening_a_cited_title_is_its_own_case(pipeline):
+    text = (
+        "重庆市多个案例入选校外培训治理优秀案例\n"
+        "经严格评选，《渝中区“三个精准”压减学科类校外培训》《垫江县四大机制破解校外培训治理难题》"
+        "入选优秀案例。\n"
+        "市教委印发《重庆市校外培训机构管理办法》。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[1] == ["渝中区", "垫江县"]
+    assert regions[2] == ["重庆市"]
+
+
+def test_a_county_compared_with_its_city_stays_the_county(pipeline):
+    text = (
+        "宜章县推进“五育并举”\n"
+        "宜章县教育局持续推进“五育并举”。\n"
+        "优化课后服务，4所学校获批“全市首批课后服务示范校”，填补郴州市参加全国技能大赛空白。\n"
+        "建成青少年体育俱乐部4所，取得郴州市青少年竞技体育历史性突破。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"宜章县"}
+
+
+def test_prepositions_and_places_learned_from_are_not_actors(pipeline):
+    text = (
+        "深圳新改扩建学校\n"
+        "记者从深圳市教育局获悉，今年我市新改扩建学校42所。\n"
+        "根据市教育局提供的数据，2018年深圳新改扩建公办义务教育学校37所。\n"
+        "龙岗区借鉴合肥经验，推行城乡教共体。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2] == ["深圳市"]  # 根据市教育局… is no unknown place acting
+    assert regions[3] == ["龙岗区"]  # 合肥 is learned from
+
+
+def test_national_policy_quoted_belongs_to_no_place(pipeline):
+    text = (
+        "丹东市推进义务教育均衡发展\n"
+        "丹东市出台实施意见，推进学校标准化建设。\n"
+        "党的十八届三中全会通过的《决定》强调，要“大力促进教育公平，健全家庭经济困难学生资助体系。\n"
+        "统筹城乡义务教育资源均衡配置，实行校长教师交流轮岗，试行学区制”。\n"
+        "我市将推进学区制改革。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2:] == [[], [], ["丹东市"]]
+
+
+def test_a_citys_school_in_a_districts_passage_keeps_the_district(pipeline):
+    text = (
+        "太原市将扩建改建以下学校\n"
+        "一、小店区\n"
+        "太原五中新校建设项目包括体育馆、教学楼。\n"
+        "二、万柏林\n"
+        "完成万柏林区实验中学等5所学校的操场建设。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text))[1:] == [
+        "小店区",
+        "小店区",
+        "万柏林区",
+        "万柏林区",
+    ]

@@ -129,3 +129,10 @@ def test_a_line_of_spam_terms_is_spam_but_a_sentence_about_gambling_is_not(pipel
     doc = analyse_text(pipeline, text)
     assert sentence(doc, "百家乐").boilerplate_reason == "spam"
     assert not sentence(doc, "彩票销售").boilerplate
+
+
+def test_spam_term_glued_into_a_place_name_leaves_the_place(pipeline):
+    text = "陵川包养网县推进县管校聘改革。\n陵川包养网县新建学校3所。\n全县交流教师120人。"
+    doc = analyse_text(pipeline, text)
+    assert [r.text for r in doc.removed] == ["包养网", "包养网"]
+    assert {a.region.name for s in doc.sentences for a in s.regions} == {"陵川县"}

@@ -82,3 +82,9 @@ def test_list_items_left_out_as_words_are_completed_by_the_list(pipeline):
 def test_short_form_of_a_name_ending_in_lin_qu(gazetteer):
     beilin = gazetteer.find_region("碑林区")[0]
     assert gazetteer.short_forms(beilin) == ["碑林"]
+
+
+def test_residence_categories_are_no_self_reference():
+    assert markers("非本市户籍学生按以下顺序招生。") == (set(), set())
+    assert markers("持本市居住证的随迁子女入学。") == (set(), set())
+    assert markers("本市将推进学区制改革。")[0] == {"市"}
