@@ -239,8 +239,9 @@ def classify(
     db: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[str, int]:
-    """Re-label every counted sentence with the active model; returns (method, sentences)."""
+) -> tuple[str, int, int]:
+    """Re-label every counted sentence with the active model; returns (method, sentences,
+    sentences whose set of strategies at the threshold changed)."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         record, pipeline, (strategy, instrument) = _load_active(corpus, settings)
@@ -250,19 +251,19 @@ def classify(
             f"select s.id, s.document_id from sentences s join documents d on d.id = s.document_id"
             f" where {COUNTED} order by s.id"
         )
-        done = 0
+        done = changed = 0
         for k, end in _chunks([e.group for e in examples], 2000):
             part, ex = rows[k:end], examples[k:end]
             labels = strategy.predict(
                 [e.text for e in ex], [e.lexicon for e in ex], [e.group for e in ex]
             )
             insts = instrument.predict([e.text for e in ex], [e.lexicon_instrument for e in ex])
-            _store(corpus, part, labels, insts, method)
+            changed += _store(corpus, part, labels, insts, method, settings.strategy_threshold)
             done += len(part)
             if progress:
                 progress(done)
         _document_scores(corpus, method)
-    return method, done
+    return method, done, changed
 
 
 def _chunks(groups: Sequence[str], size: int) -> list[tuple[int, int]]:
@@ -284,9 +285,24 @@ def _store(
     labels: Sequence[dict[str, float]],
     instruments: Sequence[str],
     method: str,
-) -> None:
+    threshold: float = 0.5,
+) -> int:
+    """Replace the rows' labels; returns how many sentences' strategy sets changed."""
+    changed = 0
     with corpus.transaction():
+        ids = [r["id"] for r in rows]
+        before: dict[int, set[str]] = {i: set() for i in ids}
+        for k in range(0, len(ids), 900):
+            part = ids[k : k + 900]
+            marks = ",".join("?" for _ in part)
+            for old in corpus.db.conn.execute(
+                "select sentence_id, strategy from sentence_strategies"
+                f" where score >= ? and sentence_id in ({marks})",
+                (threshold, *part),
+            ):
+                before[old[0]].add(old[1])
         for r, lab, inst in zip(rows, labels, instruments, strict=True):
+            changed += before[r["id"]] != {sid for sid, sc in lab.items() if sc >= threshold}
             corpus.db.execute("delete from sentence_strategies where sentence_id = ?", (r["id"],))
             corpus.db.execute(
                 "update sentences set instrument = ? where id = ?", (inst if lab else None, r["id"])
@@ -300,6 +316,7 @@ def _store(
                     for sid, score in lab.items()
                 ],
             )
+    return changed
 
 
 def _document_scores(corpus: Corpus, method: str) -> None:

@@ -34,6 +34,8 @@ JUNCTION_FREQ = 50
 CJK_WORD = re.compile(f"[{CJK}]+")
 CJK_CHAR = re.compile(f"[{CJK}]")
 INSERTABLE = re.compile(f"[{CJK}A-Za-z]+")
+SPAM_LINE_CHARS = 60
+SPAM_LINE_TERMS = 0.4  # share of a short line's characters that spam terms take up
 
 
 def load_spam_terms() -> list[str]:
@@ -152,6 +154,15 @@ class SpamCleaner:
         for m in self.pattern.finditer(text):
             hits.setdefault(m.group().lower(), []).append((m.start(), m.end()))
         out = []
+        # a short line mostly made of spam terms (澳门葡京娱乐城官网 百家乐 老虎机) is spam anywhere
+        for line in re.finditer(r"[^\n]+", text):
+            found = list(self.pattern.finditer(line.group()))
+            size = len("".join(line.group().split()))
+            share = sum(m.end() - m.start() for m in found) / max(size, 1)
+            if len(found) >= 2 and size <= SPAM_LINE_CHARS and share >= SPAM_LINE_TERMS:
+                out.extend(
+                    (line.start() + m.start(), line.start() + m.end(), "spam-term") for m in found
+                )
         for term, spots in hits.items():
             prefix = _shared_prefix(text, spots) if len(spots) >= 2 else ""
             prefix = next(

@@ -148,6 +148,43 @@ class Gazetteer:
         """Regions whose full or short name is ``query`` (for CLI filters)."""
         return [e.region for e in self.lookup(query.strip())]
 
+    def resolve(self, query: str) -> list[Region]:
+        """The regions a user's place name can mean, most specific reading first: an adcode,
+        a name (full names win over short and former ones), or a chain of names that qualifies
+        the last one (西安市长安区, 陕西省西安市长安区, 北京市朝阳区). Several regions: the
+        name is ambiguous; none: unknown."""
+        text = re.sub(r"[\s/·,，、>＞-]+", "", query)
+        if text.isdigit() and text in self.by_adcode:
+            return [self.by_adcode[text]]
+        direct = self._best(self.lookup(text))
+        if direct:
+            return direct
+        parts = [name for _, _, name in self.finditer(text)]
+        if len(parts) < 2 or "".join(parts) != text:
+            return []
+        found = self._best(self.lookup(parts[-1]))
+        for outer in parts[:-1]:
+            holders = [e.region for e in self.lookup(outer)]
+            found = [r for r in found if any(h.contains(r) and h != r for h in holders)]
+        return found
+
+    @staticmethod
+    def _best(entries: list[NameEntry]) -> list[Region]:
+        for kind in ("full", "short", "former"):
+            regions = list({e.region.adcode: e.region for e in entries if e.kind == kind}.values())
+            if regions:
+                return regions
+        return []
+
+    def qualified(self, region: Region) -> str:
+        """The name with its parents (陕西省西安市长安区; 北京市朝阳区 for a municipality)."""
+        parts = [region.province, region.city, region.county]
+        return "".join(dict.fromkeys(p for p in parts if p))
+
+    def is_ambiguous(self, name: str) -> bool:
+        """True when several regions have this full name (长安区, 朝阳区)."""
+        return len({e.region.adcode for e in self.lookup(name) if e.kind == "full"}) > 1
+
     def parent(self, region: Region) -> Region | None:
         """The region one level up, when it exists in the gazetteer."""
         if region.level == "county":

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from junheng import api
 from junheng.api.classifier import examples_from_texts
 from junheng.cli import cli
 from junheng.errors import ConfigError
@@ -143,8 +144,15 @@ def test_train_classify_label_cli(sample_db, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["train", "--db", db])
     assert result.exit_code == 0, result.output
     assert "strategy.v1@" in result.stdout and "taxonomy" in result.stdout
+    before = api.compare(db=db)
+    assert before.labelled_by == ("lexicon.v1",)
     result = runner.invoke(cli, ["classify", "--db", db])
     assert result.exit_code == 0 and "sentences labelled by strategy.v1@" in result.stdout
+    assert "of them changed their strategies" in result.stdout
+    after = api.compare(db=db)
+    assert len(after.labelled_by) == 1 and after.labelled_by[0].startswith("strategy.v1@")
+    shown = runner.invoke(cli, ["compare", "--db", db, "--format", "md"])
+    assert f"Strategy labels by {after.labelled_by[0]}" in shown.stdout
     from junheng.corpus.store import Corpus
 
     with Corpus.open(db, create=False) as corpus:

@@ -120,6 +120,17 @@ def test_unknown_insert_cut_into_single_characters(pipeline):
     )
 
 
+def test_a_line_of_spam_terms_is_spam_but_a_sentence_about_gambling_is_not(pipeline):
+    text = (
+        "沅江市推进课后服务全覆盖\n"
+        "澳门葡京娱乐城官网 百家乐 老虎机\n"
+        "沅江市严厉打击校园周边赌博、彩票销售行为。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert sentence(doc, "百家乐").boilerplate_reason == "spam"
+    assert not sentence(doc, "彩票销售").boilerplate
+
+
 def test_spam_term_glued_into_a_place_name_leaves_the_place(pipeline):
     text = "陵川包养网县推进县管校聘改革。\n陵川包养网县新建学校3所。\n全县交流教师120人。"
     doc = analyse_text(pipeline, text)
