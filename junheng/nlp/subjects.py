@@ -121,6 +121,34 @@ def drop_outside_schools(
     return out
 
 
+# how long a line of an enumeration may be (章贡区108名; 乌海市：海南区、乌达区)
+MAX_ITEM_CHARS = 48
+ITEM_HEAD = re.compile(r"^[\s•·\-—*]*")
+# what an enumeration line holds besides its places: figures, units, the taught (小学教师)
+ITEM_FILLER = re.compile(
+    r"[\s\d.．,，、;；:：。()（）%\-—]|[个所名人万亿元间班校项次处套台座平方米余约共计各]|小学|初中|中学|"
+    r"教师|学校|学位"
+)
+MAX_ITEM_WORDS = 2
+
+
+def item_line(s: SentenceInfo) -> bool:
+    """A line of an enumeration: it opens with a place and holds little but places and figures
+    (章贡区108名; 乌海市：海南区、乌达区), unlike a labelled paragraph (香洲区：新建学校9所…)."""
+    if s.boilerplate or not s.mentions or len(s.text) > MAX_ITEM_CHARS:
+        return False
+    lead = ITEM_HEAD.match(s.text)
+    offset = lead.end() if lead else 0
+    first = min(s.mentions, key=lambda m: m.start)
+    if first.start > offset + 1 or first.region.level == "province":
+        return False
+    rest = list(s.text)
+    for m in s.mentions:
+        rest[m.start : m.end] = [" "] * (m.end - m.start)
+    words = ITEM_FILLER.sub("", "".join(rest))
+    return len(words) <= MAX_ITEM_WORDS
+
+
 def anchor_of(s: SentenceInfo) -> Region | None:
     """A place named as the subject at the start of a paragraph, or acting (云和县委)."""
     if not s.mentions:
