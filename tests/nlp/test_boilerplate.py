@@ -1,6 +1,6 @@
 from junheng.nlp.boilerplate import BoilerplateDetector
-from tests.conftest import analyse_text
 from junheng.nlp.sentences import split_sentences
+from tests.conftest import analyse_text
 
 
 def reasons(detector, text):
