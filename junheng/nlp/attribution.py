@@ -376,7 +376,16 @@ def _resolve_sections(
         # enumeration lines are no passage to continue or to precede
         prev = next((s for s in reversed(sections[:k]) if not s.item), None)
         nxt = next((s for s in sections[k + 1 :] if s.region is not None and not s.item), None)
+        city = _city_of_counties(by_code)
         if (
+            city is not None
+            and (main is None or main.level == "county" or main.adcode == city.adcode)
+            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
+        ):
+            # 市里已确定…, 我市今年投入… in a text that names only the districts and counties
+            # of one city: the city acts (a county-level 市 of the list is not meant)
+            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
+        elif (
             prev is not None
             and prev.region is not None
             and _unit_ok(prev.region, sec.units)
@@ -387,20 +396,13 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
-        elif (
-            (city := _city_of_counties(by_code)) is not None
-            and _unit_ok(city, sec.units)
-            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
-        ):
-            # 市里已确定… in a text that names only districts of one city: the city acts
-            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
 
 
 def _city_of_counties(by_code: dict[str, Region]) -> Region | None:
     """The one city all the counties a text names lie in (none when it names another city)."""
     counties = [r for r in by_code.values() if r.level == "county"]
-    if not counties or any(r.level == "city" for r in by_code.values()):
-        return None
+    if len(counties) < 2 or any(r.level == "city" for r in by_code.values()):
+        return None  # a county-level city speaks of itself as 我市 too
     parent = S.common_parent(counties)
     return parent if parent is not None and parent.level == "city" else None
 

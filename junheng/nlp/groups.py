@@ -23,12 +23,6 @@ CONF_LISTED = 0.8
 CONF_GROUP = 0.7
 # how far apart two places of one list may be: amounts and classifiers between them
 # (双阳区55所、九台区26所), a qualifier (（新市区）) or a list word
-MAX_LIST_GAP = 16
-LIST_GAP = re.compile(
-    r"^[\s\d０-９.．,，、;；和及或以及\-—~～至到]*"
-    r"(?:[\d０-９.．]+\s*(?:个|所|名|人|万|亿|元|间|班|校|项|次|处|套|台|座|平方米|%)[\u4e00-\u9fff]{0,6}?)?"
-    r"[\s,，、;；和及或以及]*$"
-)  # not 与: 郫县与青羊区签订协议 pairs a partner with the actor
 _CN_NUM = {
     "两": 2,
     "二": 2,
@@ -84,9 +78,9 @@ def listed_places(s: SentenceInfo) -> tuple[list[Region], int | None]:
     kept = {id(m) for m in S.evidence(s)}
     runs: list[list[tuple[int, int, PlaceMention]]] = []
     for c in _chains(s):
-        if runs and c[0] - runs[-1][-1][1] <= MAX_LIST_GAP:
+        if runs and c[0] - runs[-1][-1][1] <= S.MAX_LIST_GAP:
             gap = s.text[runs[-1][-1][1] : c[0]]
-            if LIST_GAP.match(gap) or _qualifier(gap):
+            if S.LIST_GAP.match(gap) or _qualifier(gap):
                 runs[-1].append(c)
                 continue
         runs.append([c])
