@@ -31,6 +31,7 @@ test-all: models  ## include slow tests
 
 bench: $(BENCH_STAMP)  ## quality, throughput and extraction benchmarks
 	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/search_recall.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/embeddings.py

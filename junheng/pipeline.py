@@ -31,6 +31,7 @@ from junheng.nlp.language import (
     SENTENCES,
     DocContext,
     build_language,
+    place_region,
     tokens_of,
 )
 from junheng.nlp.lexicon import Lexicon, load_lexicon
@@ -114,7 +115,10 @@ class Pipeline:
 
     @cached_property
     def cleaner(self) -> SpamCleaner:
-        return SpamCleaner(self.segmenter.freq, cut=self.segmenter.cut)
+        names = self.gazetteer.names
+        return SpamCleaner(
+            self.segmenter.freq, cut=self.segmenter.cut, is_place=lambda s: s in names
+        )
 
     def use_models(self, models: ModelBundle | None) -> None:
         """Use ``models`` (when given) instead of the default ones; call before analysing."""
@@ -265,6 +269,7 @@ class Pipeline:
             else None,
             source=self.normalizer.text(document.source) if document.source else None,
             region_hint=self.resolve_region(document.region_hint),
+            url=document.url,
         )
         clean_title = doc.user_data[CONTEXT].title
         if clean_title is not None and title is not None and clean_title != title:
@@ -363,7 +368,7 @@ class Pipeline:
             k = _sentence_of(starts, span.start_char)
             a, b = norm.to_original(span.start_char, span.end_char)
             places[k].append(
-                PlaceMention(text[a:b], self.gazetteer.by_adcode[span.label_], a, b, span.kb_id_)
+                PlaceMention(text[a:b], place_region(self.gazetteer, span), a, b, span.kb_id_)
             )
         tokens: list[list[str]] = [[] for _ in spans]
         toks = tokens_of(doc)
@@ -492,14 +497,31 @@ def _sentence_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
-def _document_regions(sentences: Iterable[Sentence], main: Region | None) -> tuple[Region, ...]:
-    """Places whose measures the document reports, most sentences first; else its main place."""
+# attributions that name their place in the sentence or its passage (not inherited)
+NAMED_METHODS = frozenset({"anchor", "listed", "subject", "enumeration", "group"})
+
+
+def _document_regions(sentences: list[Sentence], main: Region | None) -> tuple[Region, ...]:
+    """Counties and cities the document reports on: the places of its measure sentences, most
+    sentences first, then the places its sentences name as their subject (a measure the
+    lexicon does not know is still a measure); else its main place. Province-level
+    statements stay on their sentences."""
     counts: Counter[str] = Counter()
+    named: dict[str, Region] = {}
     regions: dict[str, Region] = {}
     for s in sentences:
-        if s.region is not None and s.strategies:
-            counts[s.region.adcode] += 1
-            regions[s.region.adcode] = s.region
-    if counts:
-        return tuple(regions[c] for c, _ in counts.most_common())
-    return (main,) if main is not None else ()
+        if s.boilerplate:
+            continue
+        for a in s.regions:
+            if a.region.level == "province":
+                continue
+            if s.strategies:
+                counts[a.region.adcode] += 1
+                regions.setdefault(a.region.adcode, a.region)
+            elif a.method in NAMED_METHODS:
+                named.setdefault(a.region.adcode, a.region)
+    ordered = [regions[c] for c, _ in counts.most_common()]
+    ordered += [r for c, r in named.items() if c not in regions]
+    if ordered:
+        return tuple(ordered)
+    return (main,) if main is not None and main.level != "province" else ()

@@ -5,9 +5,7 @@ Every analysis is turned into a ``TableData`` (headers, rows, caption); the form
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from junheng.corpus.analyses import Matrix, TimelineRow, Trend
 from junheng.corpus.compare import Comparison, Evidence, MeasureCount
 from junheng.models.taxonomy import Taxonomy
+from junheng.reports.tabular import csv_text
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -58,11 +57,14 @@ def _cell_text(sentences: int, measures: int) -> str:
 
 def comparison_footnote(table: Comparison) -> str:
     note = (
-        f"Cells: sentences/distinct measures (strategy score ≥ {table.threshold}); "
+        f"Cells: distinct sentences/distinct measures (strategy score ≥ {table.threshold}; "
+        "a text repeated in the corpus counts once); 合计: distinct sentences of the row. "
         f"{table.unattributed} sentences with a strategy are not attributed to any region."
     )
     if table.filters.active:
         note += f" Filters: {table.filters.describe()}."
+    if table.labelled_by:
+        note += f" Strategy labels by {', '.join(table.labelled_by)}."
     return " ".join((*table.notes, note))
 
 
@@ -91,7 +93,10 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "by": table.by,
         "threshold": table.threshold,
+        "counted": "distinct sentences (a repeated text counts once) with a strategy score"
+        " at or above the threshold; a row's sentences count each sentence once",
         "filters": table.filters.describe(),
+        "labelled_by": list(table.labelled_by),
         "notes": list(table.notes),
         "strategies": [
             {"id": s, "name_zh": taxonomy.strategy(s).name_zh, "short_zh": taxonomy.short_name(s)}
@@ -126,12 +131,19 @@ def comparison_json(table: Comparison, taxonomy: Taxonomy) -> dict[str, Any]:
 
 def comparison_csv(table: Comparison, taxonomy: Taxonomy) -> str:
     """Wide CSV: per strategy its sentences, documents, share and measures (Excel-ready)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    head = ["region", "level", "adcode", "province", "city", "county", "documents", "sentences"]
+    head = [
+        "region",
+        "level",
+        "adcode",
+        "province",
+        "city",
+        "county",
+        "documents",
+        "distinct_sentences",
+    ]
     for sid in table.strategies:
         head += [sid, f"{sid}_documents", f"{sid}_share", f"{sid}_measures"]
-    w.writerow(head)
+    lines = []
     for r in table.rows:
         line: list[Any] = [
             r.label,
@@ -146,8 +158,8 @@ def comparison_csv(table: Comparison, taxonomy: Taxonomy) -> str:
         for sid in table.strategies:
             c = r.cells[sid]
             line += [c.sentences, c.documents, c.share, "、".join(c.measures)]
-        w.writerow(line)
-    return buf.getvalue()
+        lines.append(line)
+    return csv_text(head, lines)
 
 
 def matrix_table(m: Matrix, taxonomy: Taxonomy) -> TableData:
@@ -299,7 +311,8 @@ def to_rich(t: TableData, *, two_line_headers: bool = False) -> Table:
         table.add_column(
             _two_lines(h) if two_line_headers and i else h,
             justify="right" if i in t.right else "left",
-            no_wrap=i > 0,
+            # numbers and codes never wrap; names, sentences and titles do
+            no_wrap=i in t.right,
         )
     for row in t.rows:
         table.add_row(*(str(v) for v in row))
@@ -323,11 +336,7 @@ def to_markdown(t: TableData) -> str:
 
 
 def to_csv(t: TableData) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(t.keys())
-    w.writerows(t.rows)
-    return buf.getvalue()
+    return csv_text(t.keys(), t.rows)
 
 
 def to_json(t: TableData) -> str:

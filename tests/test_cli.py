@@ -21,7 +21,12 @@ def run():
 def test_every_command_has_help(run):
     for name, command in cli.commands.items():
         assert command.help and "Example" in command.help, name
-        assert run(name, "--help").exit_code == 0
+        shown = run(name, "--help")
+        assert shown.exit_code == 0
+        assert "\\b" not in shown.output and "\b" not in shown.output, name
+    for name, group in cli.commands.items():
+        for sub in getattr(group, "commands", {}):
+            assert "\\b" not in run(name, sub, "--help").output, (name, sub)
 
 
 def test_demo(run, tmp_path):
@@ -181,3 +186,65 @@ def test_lexicon_add_rejects_unknown_categories(run, tmp_path):
     terms.write_text("term\tcategory_id\n某计划\tteacher_rotation\n", encoding="utf-8")
     result = run("lexicon", "add", str(terms), "--db", str(tmp_path / "c.db"))
     assert result.exit_code != 0 and "unknown category 'teacher_rotation'" in result.stderr
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_narrow_terminals_keep_every_name_number_and_sentence(sample_db, settings, width):
+    import io
+    import re
+
+    from rich.console import Console
+
+    from junheng import api
+    from junheng.cli._common import print_table
+    from junheng.render import comparison_rich, evidence_table, to_rich
+
+    def shown(table):
+        buf = io.StringIO()
+        print_table(table, Console(file=buf, width=width, no_color=True))
+        out = buf.getvalue()
+        assert max(len(line) for line in out.splitlines()) <= width
+        return out
+
+    table = api.compare(db=sample_db, settings=settings)
+    out = shown(comparison_rich(table, _taxonomy()))
+    assert "…" not in out
+    for row in table.rows:
+        assert row.label in out
+        block = out.split(row.label, 1)[1]
+        for cell in row.cells.values():
+            if cell.sentences:
+                assert f"{cell.sentences}/{len(cell.measures)}" in block
+    items = api.evidence(
+        strategy="teacher_allocation", region="新田县", db=sample_db, settings=settings
+    )
+    flat = re.sub(r"\s+", "", shown(to_rich(evidence_table(items, "新田县"))))
+    for e in items:
+        assert re.sub(r"\s+", "", e.highlighted()) in flat
+
+
+def _taxonomy():
+    from junheng.models.taxonomy import load_taxonomy
+
+    return load_taxonomy()
+
+
+def test_label_asks_again_after_a_mistyped_key(monkeypatch, tmp_path):
+    from junheng.api import classifier
+
+    saved = []
+    items = [
+        {"text": "新田县推进县管校聘改革。", "probabilities": {"teacher_allocation": 0.4}},
+        {"text": "云和县推进集团化办学。", "probabilities": {}},
+    ]
+    monkeypatch.setattr(classifier, "uncertain", lambda **kw: items)
+    monkeypatch.setattr(
+        classifier, "save_label", lambda text, chosen, inst, **kw: saved.append((text, chosen))
+    )
+    result = CliRunner().invoke(cli, ["label", "--db", str(tmp_path / "x.db")], input="x\n5\n0\n")
+    assert result.exit_code == 0, result.output
+    assert "type them again" in result.output
+    assert saved == [
+        ("新田县推进县管校聘改革。", ["teacher_allocation"]),
+        ("云和县推进集团化办学。", []),
+    ]

@@ -11,6 +11,7 @@ from junheng.api.documents import (
     ingest,
     pipeline_for,
     reanalyse,
+    upgrade,
 )
 from junheng.api.exports import ExportResult, export
 from junheng.api.measures import add_lexicon, discover_terms, export_lexicon, list_measures
@@ -54,4 +55,5 @@ __all__ = [
     "timeline",
     "top_measures",
     "trend",
+    "upgrade",
 ]

@@ -222,19 +222,34 @@ def active_model(corpus: Corpus) -> dict[str, Any] | None:
     return rows[0]
 
 
+def _strategy_sets(corpus: Corpus, threshold: float) -> dict[tuple[int, int], set[str]]:
+    """Per counted sentence (document, index) its strategies at the threshold."""
+    out: dict[tuple[int, int], set[str]] = {}
+    for r in corpus.query(
+        f"select s.document_id, s.idx, ss.strategy, ss.score from sentences s"
+        f" join documents d on d.id = s.document_id"
+        f" left join sentence_strategies ss on ss.sentence_id = s.id where {COUNTED}"
+    ):
+        got = out.setdefault((r["document_id"], r["idx"]), set())
+        if r["strategy"] is not None and r["score"] >= threshold:
+            got.add(r["strategy"])
+    return out
+
+
 def classify(
     *,
     db: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[str, int]:
+) -> tuple[str, int, int]:
     """Re-analyse the stored corpus with its trained models (measures and labels); returns
-    (the labelling method, sentences)."""
+    (the labelling method, sentences, sentences whose strategies at the threshold changed)."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         if active_model(corpus) is None:
             raise ConfigError("no trained classifier in this corpus; run `junheng train` first")
         pipeline = pipeline_for(corpus, settings)
+        before = _strategy_sets(corpus, settings.strategy_threshold)
     done = 0
 
     def step(_location: str) -> None:
@@ -244,7 +259,10 @@ def classify(
             progress(done)
 
     report = reanalyse(db=db, settings=settings, pipeline=pipeline, progress=step)
-    return pipeline.labeller.name, report.sentences
+    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+        after = _strategy_sets(corpus, settings.strategy_threshold)
+    changed = sum(1 for key, got in after.items() if before.get(key, set()) != got)
+    return pipeline.labeller.name, report.sentences, changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,7 @@ def list_runs(
 ) -> list[RunStats]:
     """The latest crawl runs, newest first."""
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         return RunLog(corpus).runs(limit=limit)
 
 

@@ -58,7 +58,7 @@ def _clear_demo_db(path: str) -> None:
     if not p.exists():
         return
     try:
-        with Corpus.open(p, create=False) as corpus:
+        with Corpus.open(p, readonly=True) as corpus:
             is_demo = corpus.get_meta(DEMO_MARK) == "1"
     except CorpusError:
         is_demo = False

@@ -112,8 +112,12 @@ def ingest(
         pending: list[Loaded] = []
 
         def flush() -> None:
-            docs = [p.document for p in pending if p.document is not None]
-            for loaded, analysed in zip(pending, pipeline.analyse_many(docs), strict=True):
+            for loaded, analysed in analyse_each(pipeline, pending):
+                if isinstance(analysed, str):
+                    report.items.append(IngestItem(loaded.location, "failed", analysed))
+                    if progress:
+                        progress(loaded.location)
+                    continue
                 result = corpus.add(
                     analysed,
                     analysed_with=pipeline.fingerprint,
@@ -158,6 +162,27 @@ def ingest(
     return report
 
 
+def analyse_each(
+    pipeline: Pipeline, items: list[Loaded]
+) -> Iterator[tuple[Loaded, AnalysedDocument | str]]:
+    """Analyse a batch; when it fails, each document alone, so that one document the pipeline
+    cannot handle is reported (as a reason) and the others are still analysed."""
+    docs = [i.document for i in items if i.document is not None]
+    try:
+        results = list(pipeline.analyse_many(docs))
+    except Exception:
+        results = None
+    if results is not None:
+        yield from zip(items, results, strict=True)
+        return
+    for item in items:
+        assert item.document is not None
+        try:
+            yield item, pipeline.analyse(item.document)
+        except Exception as exc:
+            yield item, f"analysis failed ({type(exc).__name__}: {str(exc)[:200]})"
+
+
 # ---------------------------------------------------------------- extract (no database)
 
 
@@ -178,10 +203,12 @@ def extract(
     pipeline = pipeline or Pipeline(settings or load_settings())
     batch: list[Loaded] = []
 
-    def run() -> Iterator[dict[str, Any]]:
-        docs = [b.document for b in batch if b.document is not None]
-        for loaded, analysed in zip(batch, pipeline.analyse_many(docs), strict=True):
-            yield document_json(analysed, loaded.location)
+    def run() -> Iterator[dict[str, Any] | ExtractFailure]:
+        for loaded, analysed in analyse_each(pipeline, batch):
+            if isinstance(analysed, str):
+                yield ExtractFailure(loaded.location, analysed)
+            else:
+                yield document_json(analysed, loaded.location)
         batch.clear()
 
     for loaded in load(paths, stdin=stdin):
@@ -234,6 +261,18 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
         "removed": [r.as_dict() for r in doc.removed],
         "sentences": sentences,
     }
+
+
+# ---------------------------------------------------------------- upgrade
+
+
+def upgrade(*, db: str | None = None, settings: Settings | None = None) -> list[str]:
+    """Bring a corpus made by an older junheng to the current schema; returns the migrations
+    applied (none when it was current). Read-only commands never do this themselves."""
+    settings = settings or load_settings()
+    path = db or settings.db
+    with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
+        return list(corpus.migrated)
 
 
 # ---------------------------------------------------------------- re-analysis

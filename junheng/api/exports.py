@@ -12,6 +12,7 @@ from junheng.api.tables import make_filters
 from junheng.corpus import exports
 from junheng.corpus.store import Corpus
 from junheng.errors import InputError, QueryError
+from junheng.reports.tabular import FORMATS, write_rows
 from junheng.settings import Settings, load_settings
 
 KINDS = ("sentences", "words", "cooccurrence", "texts")
@@ -39,7 +40,11 @@ def export(
         raise QueryError(f"unknown export {kind!r}; expected one of: {', '.join(KINDS)}")
     settings = settings or load_settings()
     path = Path(out)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    if kind != "texts" and path.suffix.lower() not in FORMATS:
+        raise QueryError(
+            f"cannot tell the format of {path.name!r}; name the file .csv, .xlsx, .json or .jsonl"
+        )
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline_for(corpus, settings)
         flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
         try:
@@ -71,20 +76,7 @@ def export(
 
 
 def _write_rows(path: Path, rows: object, columns: tuple[str, ...]) -> int:
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("data")
-        ws.append(list(columns))
-        n = 0
-        for row in rows:  # type: ignore[attr-defined]
-            ws.append([row.get(c) for c in columns])
-            n += 1
-        wb.save(path)
-        return n
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
-        return exports.write_csv(rows, fh, columns)  # type: ignore[arg-type]
+    return write_rows(path, columns, rows)  # type: ignore[arg-type]
 
 
 __all__ = ["KINDS", "ExportResult", "export"]

@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 from junheng.api.documents import pipeline_for
+from junheng.api.tables import resolve_places
 from junheng.corpus import measures as measures_mod
 from junheng.corpus.store import Corpus
-from junheng.errors import InputError, QueryError, TaxonomyError
+from junheng.errors import InputError, TaxonomyError
 from junheng.models.taxonomy import load_taxonomy
 from junheng.nlp.lexicon import Lexicon, load_lexicon, parse_tsv
 from junheng.nlp.newterms import TermCandidate, discover
@@ -26,13 +27,11 @@ def list_measures(
 ) -> list[measures_mod.MeasureRow]:
     """Measures with counts, regions, first and last seen, category and how they were found."""
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         regions = []
         if region:
             pipeline = pipeline_for(corpus, settings)
-            regions = pipeline.gazetteer.find_region(pipeline.normalizer.text(region))
-            if not regions:
-                raise QueryError(f"unknown region {region!r}; give a province, city or county name")
+            regions = resolve_places(pipeline, region)
         return measures_mod.list_measures(
             corpus, regions=regions, since=since, new_only=new_only, limit=limit
         )
@@ -48,7 +47,7 @@ def discover_terms(
     """Candidate measure names the lexicon lacks, from corpus statistics (PMI and branching
     entropy over the stored sentences)."""
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline_for(corpus, settings)
         sentences = list(measures_mod.clean_sentences(corpus))
     forms = set(pipeline.lexicon.forms())
@@ -69,7 +68,7 @@ def corpus_lexicon(db: str | None, settings: Settings) -> Lexicon:
     lexicon = load_lexicon()
     path = db or settings.db
     if path and Path(path).exists():
-        with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
+        with Corpus.open(path, readonly=True, timeout=settings.lock_timeout) as corpus:
             for entry in corpus.user_lexicon():
                 lexicon.add(entry)
     return lexicon

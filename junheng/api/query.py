@@ -41,35 +41,43 @@ def search(
     if mode not in MODES:
         raise QueryError(f"unknown search mode {mode!r}; expected one of: {', '.join(MODES)}")
     settings = settings or load_settings()
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         # queries are cut with the corpus's own lexicon, as its index was
         pipeline = pipeline or pipeline_for(corpus, settings)
         if strategy:
             pipeline.taxonomy.strategy(strategy)
         regions = resolve_places(pipeline, region) if region else []
         text = pipeline.normalizer.text(query)
-        terms = pipeline.segmenter.query_terms(text)
+        # a pure meaning search needs no segmentation (nor the dictionaries it loads)
+        terms = pipeline.segmenter.query_terms(text) if mode != "semantic" else []
         if not terms and (mode == "text" or not re.search(r"\w", text)):
             raise QueryError(f"the query {query!r} has no searchable words")
         text_hits: list[search_mod.SearchHit] = []
         if mode in ("text", "hybrid") and terms:
             pool = limit if mode == "text" else max(limit * 10, 200)
+            normal = pipeline.normalizer.text
             text_hits = search_mod.search(
-                corpus, terms, regions=regions, strategy=strategy, limit=pool
+                corpus,
+                terms,
+                regions=regions,
+                strategy=strategy,
+                limit=pool,
+                pieces={t: pipeline.segmenter.splits(t) for t in terms if len(t) >= 4},
+                contains=lambda sentence, term: term in normal(sentence).lower(),
             )
         if mode == "text":
             return SearchResult(query, tuple(terms), tuple(text_hits))
-        from junheng.api.embeddings import corpus_embedder, ensure_corpus_vectors
+        from junheng.api.embeddings import corpus_embedder, query_matrix
 
         embedder = corpus_embedder(corpus, settings, pipeline)
-        ensure_corpus_vectors(corpus, embedder, progress)
+        ids, matrix = query_matrix(corpus, embedder, progress)
         vector = embedder.encode([text], kind="query")[0]
         pool = limit if mode == "semantic" else max(limit * 10, 200)
         near = search_mod.semantic_search(
             corpus,
             vector,
-            model=embedder.version,
-            dim=embedder.dim,
+            ids=ids,
+            matrix=matrix,
             regions=regions,
             strategy=strategy,
             limit=pool,

@@ -91,7 +91,7 @@ def report_data(
 ) -> ReportData:
     """Everything the report shows, read from the corpus at ``db``."""
     t = settings.strategy_threshold
-    with Corpus.open(db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db, readonly=True, timeout=settings.lock_timeout) as corpus:
         table = compare_mod.compare(
             corpus, taxonomy.strategy_ids, by=by, threshold=t, filters=filters
         )
@@ -187,16 +187,18 @@ def _coverage(
 ) -> dict[str, dict[str, int]]:
     """Per row and dimension, the coded sentences carrying any strategy linked to it (a sentence
     with two linked strategies counts once)."""
-    sids: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    sids: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     params: dict[str, object] = {"t": threshold}
     where = [
         filters.where(params),
+        filters.place_where(params),
         "ss.score >= :t",
         _in("ss.strategy", strategies, params, "st"),
     ]
     sql = """
-        select distinct s.id as sid, s.adcode, ss.strategy from sentence_strategies ss
+        select distinct s.text as sid, sr.adcode, ss.strategy from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id join documents d on d.id = s.document_id
+        join sentence_regions sr on sr.sentence_id = s.id
         where {}
     """
     if by == "county":  # a county table's row holds exactly the sentences of its own code

@@ -20,6 +20,7 @@ REQUIRED = {
     "sentences": {"id", "document_id", "text", "boilerplate", "adcode", "index_text"},
     "measures": {"sentence_id", "term", "canonical", "category", "method"},
     "sentence_strategies": {"sentence_id", "strategy", "score"},
+    "sentence_regions": {"sentence_id", "adcode"},
     "regions": {"adcode", "province", "city", "county"},
     "sentences_fts": set(),
     "user_lexicon": {"term", "category"},
@@ -55,7 +56,7 @@ def check_corpus(path: str | Path) -> None:
     if missing_tables or missing:
         raise CorpusError(
             f"{p} was made by an older junheng (missing {', '.join(missing_tables + missing)});"
-            f" run `junheng compare --db {p}` once to upgrade it, then serve it"
+            f" run `junheng upgrade --db {p}` once, then serve it"
         )
 
 
@@ -81,7 +82,7 @@ def query_segmenter(db: str, settings: Settings) -> Callable[[str], list[str]]:
 
 
 def build_datasette(
-    db: str, *, settings: Settings, immutable: bool = True, database: str | None = None
+    db: str, *, settings: Settings, immutable: bool = False, database: str | None = None
 ) -> Any:
     """A configured ``Datasette`` instance serving ``db`` read-only as ``/corpus``."""
     try:
@@ -115,11 +116,10 @@ def build_datasette(
         metadata=metadata(taxonomy, settings.strategy_threshold, name),
         settings={"sql_time_limit_ms": 5000, "default_page_size": 50, "facet_time_limit_ms": 500},
     )
+    # read-only (mode=ro) but live: every request sees the committed state of the corpus, also
+    # while other processes write it (an immutable database would serve stale, mixed pages)
     path = str(Path(db).resolve())
-    wal = Path(path + "-wal")
-    # immutable reads skip the WAL: when a writer left one behind, read through it instead
-    frozen = immutable and not (wal.exists() and wal.stat().st_size > 0)
-    ds.add_database(Database(ds, path=path, is_mutable=not frozen), name=name)
+    ds.add_database(Database(ds, path=path, is_mutable=not immutable), name=name)
     return ds
 
 
@@ -145,7 +145,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8001,
     open_browser: bool = False,
-    immutable: bool = True,
+    immutable: bool = False,
     settings: Settings | None = None,
     ready: Callable[[str], None] | None = None,
 ) -> None:

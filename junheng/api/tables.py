@@ -15,20 +15,36 @@ from junheng.records import Region
 from junheng.settings import Settings, load_settings
 
 
-def resolve_places(pipeline: Pipeline, name: str, level: str | None = None) -> list[Region]:
-    """The gazetteer units a user's place name means (several when it is ambiguous); a
-    municipality (北京市) counts as a province."""
-    found = pipeline.gazetteer.find_region(pipeline.normalizer.text(name))
+def resolve_place(pipeline: Pipeline, name: str, level: str | None = None) -> Region:
+    """The one gazetteer unit a user's place name means, for every command alike: an adcode, a
+    name, or a name qualified by its parents (西安市长安区). An ambiguous name (长安区) is an
+    error that lists the qualified names to choose from; a municipality (北京市) counts as a
+    province when ``level`` is ``province``."""
+    found = pipeline.gazetteer.resolve(pipeline.normalizer.text(name))
     if level:
-        found = [
-            r.at("province") or r
-            for r in found
-            if r.level == level or (r.level == "city" and r.city == r.province)
-        ]
+        found = list(
+            {
+                (r.at("province") or r).adcode: r.at("province") or r
+                for r in found
+                if r.level == level or (r.level == "city" and r.city == r.province)
+            }.values()
+        )
     if not found:
-        example = "a province such as 湖南省" if level else "a place such as 湖南省 or 新田县"
+        example = (
+            "a province such as 湖南省"
+            if level
+            else "a place such as 湖南省, 新田县 or 西安市长安区"
+        )
         raise QueryError(f"unknown {level or 'region'} {name!r}; give {example}")
-    return found
+    if len(found) > 1:
+        names = ", ".join(sorted(pipeline.gazetteer.qualified(r) for r in found))
+        raise QueryError(f"{name!r} is ambiguous ({names}); give one of these")
+    return found[0]
+
+
+def resolve_places(pipeline: Pipeline, name: str, level: str | None = None) -> list[Region]:
+    """``[resolve_place(...)]``: the filter form."""
+    return [resolve_place(pipeline, name, level)]
 
 
 def make_filters(
@@ -56,7 +72,7 @@ def make_filters(
 
 
 def _open(db: str | None, settings: Settings) -> Corpus:
-    return Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout)
+    return Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout)
 
 
 def compare(
@@ -79,6 +95,7 @@ def compare(
             by=by,
             threshold=settings.strategy_threshold,
             filters=flt,
+            ambiguous=pipeline.gazetteer.is_ambiguous,
         )
 
 
@@ -98,15 +115,7 @@ def evidence(
     pipeline = pipeline or Pipeline(settings)
     pipeline.taxonomy.strategy(strategy)
     flt = make_filters(pipeline, **filters)  # type: ignore[arg-type]
-    place = None
-    if region:
-        found = resolve_places(pipeline, region)
-        if len(found) > 1:
-            raise QueryError(
-                f"{region!r} is ambiguous ({', '.join(r.city or r.province for r in found)}); "
-                "name its city too, e.g. 北京市朝阳区"
-            )
-        place = found[0]
+    place = resolve_place(pipeline, region) if region else None
     with _open(db, settings) as corpus:
         return compare_mod.evidence(
             corpus,

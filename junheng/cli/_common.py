@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from junheng.errors import JunhengError
+from junheng.reports.tabular import BOM
 from junheng.settings import Settings
 
 EXIT_INPUT_FAILED = 1
@@ -45,15 +46,54 @@ def console(**kwargs: Any) -> Any:
     return Console(**kwargs)
 
 
-def print_table(table: Any) -> None:
-    """Print a rich table at its natural width when output is not a terminal."""
+def print_table(table: Any, console: Any = None) -> None:
+    """Print a rich table: at its natural width when output is not a terminal; on a terminal
+    too narrow for it, as one block per row (``header: value`` lines), so that no row loses
+    its name, no number is cut and long sentences wrap instead of being truncated."""
     from rich.console import Console
 
-    console = Console()
-    if not console.is_terminal:
-        # no terminal to fit: print at the table's natural width instead of squeezing columns
-        console = Console(width=400, no_color=True)
-    console.print(table)
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            # no terminal to fit: print at the table's natural width, never squeezed
+            console = Console(width=400, no_color=True)
+    if _needed_width(console, table) <= console.width:
+        console.print(table)
+        return
+    _print_records(console, table)
+
+
+def _needed_width(console: Any, table: Any) -> int:
+    """Width the table needs without cutting a number or a short (no-wrap) cell."""
+    from rich.measure import Measurement
+
+    widths = []
+    for column in table.columns:
+        cells = [column.header, *column.cells]
+        sizes = [Measurement.get(console, console.options, c) for c in cells]
+        widths.append(max(m.maximum if column.no_wrap else m.minimum for m in sizes))
+    padding = 2 * len(widths) + 4
+    return sum(widths) + padding
+
+
+def _print_records(console: Any, table: Any) -> None:
+    from rich.markup import escape
+
+    def text(value: Any) -> str:
+        return " ".join(str(getattr(value, "plain", value)).split())
+
+    if table.title:
+        console.print(f"[bold]{escape(text(table.title))}[/bold]")
+    headers = [str(getattr(c.header, "plain", c.header)).replace("\n", "") for c in table.columns]
+    columns = [list(c.cells) for c in table.columns]
+    for k in range(table.row_count):
+        first, *rest = (text(col[k]) for col in columns)
+        console.print(f"[bold]{escape(first)}[/bold]")
+        for head, value in zip(headers[1:], rest, strict=True):
+            if value and value not in ("·", "–"):
+                console.print(f"  {escape(head)}: {escape(value)}")
+    if table.caption:
+        console.print(escape(text(table.caption)))
 
 
 def progress_bar(
@@ -135,8 +175,11 @@ def filters_of(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: kwargs.pop(k) for k in ("province", "region", "years", "strategies", "min_docs")}
 
 
-def emit(out: Any, path: str | None = None) -> None:
-    """Print a rendered table, or write it to ``path`` when given."""
+def emit(out: Any, path: str | None = None, *, fmt: str | None = None) -> None:
+    """Print a rendered table, or write it to ``path`` when given; CSV starts with a BOM so
+    that Excel reads it as UTF-8."""
+    if fmt == "csv" and isinstance(out, str):
+        out = BOM + out
     if path:
         text = out if isinstance(out, str) else str(out)
         with open(path, "w", encoding="utf-8") as fh:

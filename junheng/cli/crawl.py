@@ -84,6 +84,30 @@ def crawl(
     click.echo(f"{report.analysed} documents analysed → {report.db}")
     if run.message:
         click.echo(f"note: {run.message}", err=True)
+    problem = _nothing_fetched(run)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        ctx.exit(1)
+
+
+REASONS = {
+    "private-address": "a private or local address (--allow-private allows a test server)",
+    "robots": "disallowed by robots.txt",
+    "off-site": "outside the source's domains",
+}
+
+
+def _nothing_fetched(run: Any) -> str | None:
+    """Why a run fetched nothing (or no article), as one line; ``None`` when it did."""
+    if run.fetched == 0:
+        why = [f"{n} × {REASONS.get(k, k)}" for k, n in {**run.skipped, **run.failed}.items()]
+        return "nothing could be fetched: " + ("; ".join(why) or "no URL to fetch")
+    if run.lists and not (run.new + run.changed + run.unchanged + run.pending):
+        return (
+            f"{run.lists} list page(s) fetched but no article link recognised on them; name the "
+            'article URLs in a sources file (allow = ["/regex/"], see docs/crawling.md)'
+        )
+    return None
 
 
 @cli.command()

@@ -54,6 +54,22 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
 
 
 @cli.command()
+@db_option
+@click.pass_context
+def upgrade(ctx: click.Context, db: str | None) -> None:
+    """Bring a corpus made by an older junheng to the current schema, keeping all its data.
+
+    Reading commands (compare, search, export …) never change a corpus and ask for this.
+
+    \b
+    Example:
+        junheng upgrade --db corpus.db
+    """
+    applied = api.upgrade(db=db, settings=settings_of(ctx))
+    click.echo(f"upgraded: {', '.join(applied)}" if applied else "the corpus is up to date")
+
+
+@cli.command()
 @click.argument("paths", nargs=-1)
 @click.option(
     "--json",

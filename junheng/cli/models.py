@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from junheng.api.embeddings import build_models, build_trained_models, embed_corpus
@@ -13,7 +15,7 @@ from junheng.cli._common import db_option, settings_of
 def models() -> None:
     """Build and inspect the local models (nothing is downloaded).
 
-    \\b
+    \b
     Example:
         junheng models build
     """
@@ -31,7 +33,7 @@ def models_build(ctx: click.Context, force: bool) -> None:
     gold shipped in junheng/data/training (real reports from all 31 provinces and the five
     sample documents); the build records the training data's hash. Both go into the cache.
 
-    \\b
+    \b
     Example:
         junheng models build
     """
@@ -61,7 +63,7 @@ def embed(ctx: click.Context, db: str | None) -> None:
 
     Semantic search does this on first use; run it ahead of time on a large corpus.
 
-    \\b
+    \b
     Example:
         junheng embed --db corpus.db
     """
@@ -85,7 +87,7 @@ def train(ctx: click.Context, gold: str | None, db: str | None) -> None:
     definitions and lexicon glosses. The models are saved as a versioned artefact and recorded
     in the corpus; `classify` applies them and later ingests use them.
 
-    \\b
+    \b
     Example:
         junheng train --db corpus.db && junheng classify --db corpus.db
     """
@@ -108,7 +110,7 @@ def classify(ctx: click.Context, db: str | None) -> None:
 
     Every stored label records the model that produced it (e.g. strategy.v2@3f2a…).
 
-    \\b
+    \b
     Example:
         junheng classify --db corpus.db
     """
@@ -117,11 +119,14 @@ def classify(ctx: click.Context, db: str | None) -> None:
 
     callback, bar = progress_bar(True)
     try:
-        method, n = classify_api(db=db, settings=settings_of(ctx), progress=callback)
+        method, n, changed = classify_api(db=db, settings=settings_of(ctx), progress=callback)
     finally:
         if bar is not None:
             bar.stop()
-    click.echo(f"{n} sentences labelled by {method}")
+    click.echo(
+        f"{n} sentences labelled by {method}; {changed} of them changed their strategies"
+        " (tables now count these labels and name the model in their notes)"
+    )
 
 
 @cli.command("eval")
@@ -142,7 +147,7 @@ def eval_cmd(ctx: click.Context, gold: str, no_embeddings: bool, as_json: bool) 
     and the file's other documents. Prints per-category precision, recall, F1 and support,
     micro and macro F1, and the accuracy of the instrument model.
 
-    \\b
+    \b
     Example:
         junheng eval --gold ../shared/dev/seeds_gold.jsonl
     """
@@ -229,7 +234,7 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
     Enter to accept the model's guess, s to skip, r to retrain now, q to quit. Labels are
     stored in the corpus and used by the next `junheng train`.
 
-    \\b
+    \b
     Example:
         junheng label -n 30 --db corpus.db
     """
@@ -252,7 +257,7 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
         )
         click.echo(f"  model: {shown or 'nothing'}")
         click.echo(f"  {legend}")
-        answer = click.prompt("  strategies", default="", show_default=False).strip().lower()
+        answer, chosen = _ask(keys, ids, guess)
         if answer == "q":
             break
         if answer == "s":
@@ -261,16 +266,22 @@ def label(ctx: click.Context, limit: int, db: str | None) -> None:
             train_api(db=db, settings=settings)
             click.echo("  retrained; the next sentences are still from the earlier ranking")
             continue
-        if answer == "":
-            chosen = guess
-        elif answer == "0":
-            chosen = []
-        else:
-            bad = [k for k in answer if k not in keys and k not in ", "]
-            if bad:
-                click.echo(f"  unknown key(s) {''.join(bad)}; skipped")
-                continue
-            chosen = [ids[keys.index(k)] for k in answer if k in keys]
         save_label(item["text"], chosen, None, db=db, settings=settings)
         saved += 1
     click.echo(f"\n{saved} labels saved; run `junheng train` to use them")
+
+
+def _ask(keys: str, ids: Sequence[str], guess: list[str]) -> tuple[str, list[str]]:
+    """Prompt until the answer is valid: a mistyped key asks again, it never skips."""
+    while True:
+        answer = click.prompt("  strategies", default="", show_default=False).strip().lower()
+        if answer in ("q", "s", "r"):
+            return answer, []
+        if answer == "":
+            return answer, guess
+        if answer == "0":
+            return answer, []
+        bad = [k for k in answer if k not in keys and k not in ", "]
+        if not bad:
+            return answer, [ids[keys.index(k)] for k in answer if k in keys]
+        click.echo(f"  unknown key(s) {''.join(bad)}; type them again")

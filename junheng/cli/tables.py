@@ -68,7 +68,7 @@ def compare(
         return
     if not table.rows:
         click.echo(table.notes[0] if table.notes else "no rows", err=True)
-    emit(render_comparison(table, taxonomy, fmt), out)
+    emit(render_comparison(table, taxonomy, fmt), out, fmt=fmt)
 
 
 def _evidence_rows(table: Any, by: str, db: str | None, settings: Any, filters: dict) -> Any:
@@ -79,7 +79,7 @@ def _evidence_rows(table: Any, by: str, db: str | None, settings: Any, filters: 
 
     pipeline = Pipeline(settings)
     flt = api.make_filters(pipeline, **filters)
-    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+    with Corpus.open(db or settings.db, readonly=True, timeout=settings.lock_timeout) as corpus:
         for row in table.rows:
             region = pipeline.gazetteer.by_adcode.get(row.adcode)
             if region is None:
@@ -145,7 +145,7 @@ def evidence(
     title = f"{place or '未归属'} × {strategy}"
     if not items:
         click.echo(f"no sentences for {title}", err=True)
-    emit(render(evidence_table(items, title), fmt), out)
+    emit(render(evidence_table(items, title), fmt), out, fmt=fmt)
 
 
 @cli.command()
@@ -189,7 +189,9 @@ def matrix(
     if fmt == "json":
         emit(json.dumps(matrix_json(m), ensure_ascii=False, indent=2), out)
         return
-    emit(render(matrix_table(m, _taxonomy()), fmt, two_line_headers=cols == "strategy"), out)
+    emit(
+        render(matrix_table(m, _taxonomy()), fmt, two_line_headers=cols == "strategy"), out, fmt=fmt
+    )
 
 
 @cli.command()
@@ -235,4 +237,4 @@ def trend(
 
         trend_png(t, png)
         click.echo(f"chart → {png}", err=True)
-    emit(render(trend_table(t), fmt), out)
+    emit(render(trend_table(t), fmt), out, fmt=fmt)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError, invalid_value_msg
 
@@ -71,6 +72,8 @@ class TimelineRow:
 
 
 def _coded_rows(corpus: Corpus, filters: Filters, threshold: float) -> list[dict]:
+    """Coded sentences, one row per sentence, strategy and place (a sentence without a place
+    has one row with empty place columns)."""
     params: dict[str, object] = {"t": threshold}
     return corpus.query(
         f"""
@@ -79,8 +82,8 @@ def _coded_rows(corpus: Corpus, filters: Filters, threshold: float) -> list[dict
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
-        where {filters.where(params)} and ss.score >= :t
+        {PLACES_JOIN}
+        where {filters.where(params)} and {filters.place_where(params)} and ss.score >= :t
         """,
         params,
     )
@@ -109,21 +112,23 @@ def matrix(
     threshold: float = 0.5,
     order: dict[str, list[str]] | None = None,
 ) -> Matrix:
-    """A coding matrix: one count per coded sentence and (row value, column value) pair."""
+    """A coding matrix: per (row value, column value) pair, the distinct coded sentences (a
+    place axis counts a sentence once for each of its places)."""
     for axis in (rows, cols):
         if axis not in AXES:
             raise QueryError(invalid_value_msg("axis", axis, AXES))
     if rows == cols:
         raise QueryError("rows and columns must be different axes")
     filters = filters or Filters()
-    counts: Counter[tuple[str, str]] = Counter()
+    cells: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
     for r in _coded_rows(corpus, filters, threshold):
         if filters.strategies and r["strategy"] not in filters.strategies:
             continue
         a, b = _value(r, rows), _value(r, cols)
         if a is None or b is None:
             continue
-        counts[(a, b)] += 1
+        cells[(a, b)].add((r["sid"], r["strategy"]))
+    counts = Counter({k: len(v) for k, v in cells.items()})
     order = order or {}
 
     def ordered(axis: str, values: set[str]) -> tuple[str, ...]:
@@ -207,8 +212,10 @@ def timeline(corpus: Corpus, measure: str, *, filters: Filters | None = None) ->
         from measures m
         join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
-        join regions r on r.adcode = s.adcode
-        where {filters.where(params)} and (m.canonical = :measure or m.term = :measure)
+        join sentence_regions sr on sr.sentence_id = s.id
+        join regions r on r.adcode = sr.adcode
+        where {filters.where(params)} and {filters.place_where(params)}
+          and (m.canonical = :measure or m.term = :measure)
         order by d.published is null, d.published
         """,
         params,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
@@ -40,10 +42,12 @@ class Row:
     cells: dict[str, Cell]
     adcode: str = ""
     measure_sentences: int = 0  # the region's counted sentences that name a measure
+    sentences: int = 0  # distinct sentences carrying any of the table's strategies
 
     @property
     def total(self) -> int:
-        return sum(c.sentences for c in self.cells.values())
+        """Distinct sentences of the row (a sentence with two strategies counts once)."""
+        return self.sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,8 @@ class Comparison:
     threshold: float
     notes: tuple[str, ...] = field(default=())
     filters: Filters = field(default_factory=Filters)
+    # the labellers whose strategy labels the table counts (lexicon.v1 rules, strategy.v1@…)
+    labelled_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +125,13 @@ def row_clause(region: Region, by: Level, params: dict[str, object]) -> str:
     ``county`` rows a city row holds only city-level sentences (成都市（市级）)."""
     if by == "county" or region.level == "county":
         params["row_code"] = region.adcode
-        return "s.adcode = :row_code"
+        return "sr.adcode = :row_code"
     if by == "city":
         prefix = region.adcode[:2] if region.adcode[:2] in MUNICIPALITIES else region.adcode[:4]
     else:
         prefix = region.adcode[:2]
     params["row_prefix"] = prefix + "%"
-    return "s.adcode like :row_prefix"
+    return "sr.adcode like :row_prefix"
 
 
 def compare(
@@ -135,23 +141,26 @@ def compare(
     by: Level = "county",
     threshold: float = 0.5,
     filters: Filters | None = None,
+    ambiguous: Callable[[str], bool] | None = None,
 ) -> Comparison:
     """Rows are regions at level ``by``; cells count counted sentences carrying each strategy
-    (score ≥ ``threshold``) and list the distinct measures of that strategy in them."""
+    (score ≥ ``threshold``) and list the distinct measures of that strategy in them. A county
+    whose name is ``ambiguous`` is labelled with its city (西安市长安区)."""
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
     filters = filters or Filters()
     columns = tuple(s for s in strategies if not filters.strategies or s in filters.strategies)
     params: dict[str, object] = {"t": threshold}
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
+    # one row per sentence and place: a sentence counts once for each of its places
     rows = corpus.query(
         f"""
-        select s.id as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
-               s.adcode
+        select s.text as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
+               sr.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {where} and ss.score >= :t
         """,
         params,
@@ -159,27 +168,30 @@ def compare(
     mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select m.sentence_id as sid, m.canonical, m.category, s.adcode, r.province, r.city,
+        select s.text as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
                r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
-        where {filters.where(mparams)}
+        {PLACES_JOIN}
+        where {filters.where(mparams)} and {filters.place_where(mparams)}
         """,
         mparams,
     )
-    by_sentence: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    measure_sents: dict[tuple, set[int]] = defaultdict(set)
+    # a sentence is counted once per cell however often its text recurs (captions repeated
+    # under every photo, a paragraph printed twice): ``sid`` is the sentence's text
+    by_sentence: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    measure_sents: dict[tuple, set[str]] = defaultdict(set)
     for m in measures:
-        by_sentence[m["sid"]].append((m["canonical"], m["category"]))
+        if (m["canonical"], m["category"]) not in by_sentence[m["sid"]]:
+            by_sentence[m["sid"]].append((m["canonical"], m["category"]))
         if m["province"] is not None:
             key = _row_key(by, m["province"], m["city"] or "", m["county"] or "", m["adcode"])
             measure_sents[key].add(m["sid"])
-    cell_sents: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    cell_sents: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     cell_docs: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     cell_meas: dict[tuple, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
     docs: dict[tuple, set[int]] = defaultdict(set)
-    unattributed: set[int] = set()
+    unattributed: set[str] = set()
     for r in rows:
         if r["strategy"] not in columns:
             continue
@@ -198,6 +210,8 @@ def compare(
         if len(docs[key]) < filters.min_docs:
             continue
         label, province, city, county, level, adcode = key
+        if level == "county" and ambiguous is not None and ambiguous(county):
+            label = (city or province) + county
         base = len(measure_sents.get(key, ())) or 1
         cells = {
             sid: Cell(
@@ -219,13 +233,29 @@ def compare(
                 cells,
                 adcode,
                 len(measure_sents.get(key, ())),
+                len(set().union(*per.values())),
             )
         )
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
     notes = ()
     if not out:
         notes = (f"no sentences match ({filters.describe()})",)
-    return Comparison(by, columns, tuple(out), len(unattributed), threshold, notes, filters)
+    lparams: dict[str, object] = {"t": threshold}
+    labelled_by = tuple(
+        r["method"]
+        for r in corpus.query(
+            f"""
+            select ss.method, count(*) as n from sentence_strategies ss
+            join sentences s on s.id = ss.sentence_id join documents d on d.id = s.document_id
+            where {filters.where(lparams)} and ss.score >= :t
+            group by ss.method order by n desc
+            """,
+            lparams,
+        )
+    )
+    return Comparison(
+        by, columns, tuple(out), len(unattributed), threshold, notes, filters, labelled_by
+    )
 
 
 def evidence(
@@ -242,25 +272,34 @@ def evidence(
     ``region=None`` lists the unattributed ones."""
     filters = filters or Filters()
     params: dict[str, object] = {"t": threshold, "strategy": strategy}
-    where = [filters.where(params), "ss.strategy = :strategy", "ss.score >= :t"]
+    where = [
+        filters.where(params),
+        filters.place_where(params),
+        "ss.strategy = :strategy",
+        "ss.score >= :t",
+    ]
     if region is None:
-        where.append("s.adcode is null")
+        where.append("sr.adcode is null")
     else:
         where.append(row_clause(region, by, params))
     sql = f"""
-        select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location,
+        select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location, d.removed,
                coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province) as place, ss.score
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {" and ".join(where)}
         order by d.published desc, s.id
     """
-    if limit:
-        sql += " limit :limit"
-        params["limit"] = int(limit)
-    rows = corpus.query(sql, params)
+    seen: set[str] = set()
+    rows = []
+    for r in corpus.iterate(sql, params):  # each distinct sentence once, as the cell counts it
+        if r["text"] not in seen:
+            seen.add(r["text"])
+            rows.append(r)
+            if limit and len(rows) >= limit:
+                break
     ids = [r["id"] for r in rows]
     spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for chunk in range(0, len(ids), 500):
@@ -273,21 +312,53 @@ def evidence(
             tuple(part),
         ):
             spans[m["sentence_id"]].append((m["canonical"], m["a"], m["b"]))
-    return [
-        Evidence(
-            r["id"],
-            r["text"],
-            r["title"],
-            r["published"],
-            r["url"],
-            r["location"],
-            r["place"],
-            strategy,
-            r["score"],
-            tuple(spans.get(r["id"], ())),
+    out = []
+    for r in rows:
+        text, marks = _without_spam(
+            r["text"], r["char_start"], r["removed"], spans.get(r["id"], [])
         )
-        for r in rows
-    ]
+        out.append(
+            Evidence(
+                r["id"],
+                text,
+                r["title"],
+                r["published"],
+                r["url"],
+                r["location"],
+                r["place"],
+                strategy,
+                r["score"],
+                marks,
+            )
+        )
+    return out
+
+
+def _without_spam(
+    text: str, start: int, removed: str | None, marks: list[tuple[str, int, int]]
+) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The sentence as quoted evidence: the injected spam recorded for its document (泛亚电竞)
+    cut out, and the measure offsets moved to match."""
+    cuts = sorted(
+        (max(0, x["start"] - start), min(len(text), x["end"] - start))
+        for x in json.loads(removed or "[]")
+        if x["start"] < start + len(text) and x["end"] > start
+    )
+    if not cuts:
+        return text, tuple(marks)
+    keep = [True] * len(text)
+    for a, b in cuts:
+        for i in range(a, b):
+            keep[i] = False
+    before = [0]
+    for k in keep:
+        before.append(before[-1] + (1 if k else 0))
+    cleaned = "".join(c for c, k in zip(text, keep, strict=True) if k)
+    moved = tuple(
+        (name, before[max(0, min(a, len(text)))], before[max(0, min(b, len(text)))])
+        for name, a, b in marks
+    )
+    return cleaned, moved
 
 
 def top_measures(
@@ -299,7 +370,7 @@ def top_measures(
         return []
     params: dict[str, object] = {"limit": int(limit)}
     filters = filters or Filters()
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
     if filters.strategies:
         for i, sid in enumerate(filters.strategies):
             params[f"cat{i}"] = sid
@@ -307,10 +378,11 @@ def top_measures(
         where += f" and m.category in ({marks})"
     rows = corpus.query(
         f"""
-        select m.canonical, max(m.category) as category, count(*) as mentions,
-               count(distinct m.document_id) as documents, count(distinct s.adcode) as regions
+        select m.canonical, max(m.category) as category, count(distinct m.id) as mentions,
+               count(distinct m.document_id) as documents, count(distinct sr.adcode) as regions
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
+        {PLACES_JOIN}
         where {where}
         group by m.canonical
         order by mentions desc, documents desc, m.canonical

@@ -3,16 +3,15 @@ frequencies, co-occurrence edge lists (Gephi, KH Coder) and per-document plain t
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import combinations
 from pathlib import Path
-from typing import IO
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -36,9 +35,10 @@ SENTENCE_COLUMNS = (
 def coded_sentences(
     corpus: Corpus, filters: Filters, *, threshold: float = 0.5, coded_only: bool = True
 ) -> Iterator[dict[str, object]]:
-    """Counted sentences with their codes, one row at a time, oldest document first."""
+    """Counted sentences with their codes, one row at a time, oldest document first; a sentence
+    that speaks for several places has one row per place (``sentence_id`` repeats)."""
     params: dict[str, object] = {"t": threshold}
-    where = filters.where(params)
+    where = f"{filters.where(params)} and {filters.place_where(params)}"
     having = "having strategies is not null" if coded_only else ""
     sql = f"""
         select s.id as sentence_id, s.document_id, d.published, d.title, coalesce(d.url, d.location)
@@ -50,10 +50,10 @@ def coded_sentences(
                (select json_group_array(json(m.figures)) from measures m
                  where m.sentence_id = s.id and m.figures is not null) as figures
         from sentences s join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {where}
-        group by s.id {having}
-        order by d.published, s.document_id, s.idx
+        group by s.id, sr.adcode {having}
+        order by d.published, s.document_id, s.idx, sr.rank
     """
     for row in corpus.iterate(sql, params):
         if filters.strategies and not set((row["strategies"] or "").split(";")) & set(
@@ -63,18 +63,6 @@ def coded_sentences(
         groups = json.loads(row["figures"] or "[]")
         row["figures"] = "、".join(f["text"] for group in groups for f in group)
         yield row
-
-
-def write_csv(rows: Iterator[dict[str, object]], out: IO[str], columns: tuple[str, ...]) -> int:
-    writer = csv.DictWriter(
-        out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    n = 0
-    for row in rows:
-        writer.writerow(row)
-        n += 1
-    return n
 
 
 def word_frequencies(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from junheng.corpus.search import region_clause
+from junheng.corpus.search import places_clause, region_clause
 from junheng.corpus.store import COUNTED
 from junheng.errors import QueryError
 from junheng.records import Region
@@ -32,8 +32,8 @@ class Filters:
     def where(self, params: dict[str, object]) -> str:
         """SQL over ``s`` (sentences) joined with ``d`` (documents); fills ``params``."""
         parts = [COUNTED]
-        if self.regions:
-            clause, extra = region_clause(self.regions)
+        if self.regions:  # a sentence matches when any of its places does
+            clause, extra = places_clause(self.regions)
             parts.append(clause)
             params.update(extra)
         low, high = self.years
@@ -44,6 +44,15 @@ class Filters:
             parts.append("substr(d.published, 1, 4) <= :year_high")
             params["year_high"] = f"{high:04d}"
         return " and ".join(parts)
+
+    def place_where(self, params: dict[str, object], column: str = "sr.adcode") -> str:
+        """SQL keeping only the places (``column``) inside the filter's regions, for analyses
+        that count a sentence once for each of its places ("1" without a region filter)."""
+        if not self.regions:
+            return "1"
+        clause, extra = region_clause(self.regions, column, key="place")
+        params.update(extra)
+        return clause
 
     @property
     def active(self) -> bool:

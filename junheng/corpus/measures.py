@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from junheng.corpus.search import region_clause
+from junheng.corpus.search import PLACES_JOIN, places_clause, region_clause
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.records import Region
 
@@ -43,28 +43,31 @@ def list_measures(
     """Measures of non-boilerplate sentences, most mentioned first."""
     where = [COUNTED]
     params: dict[str, object] = {}
-    if regions:
-        clause, extra = region_clause(regions)
+    if regions:  # a sentence matches when any of its places does; only those places count
+        clause, extra = places_clause(regions)
         where.append(clause)
+        params.update(extra)
+        clause, extra = region_clause(regions, "sr.adcode", key="place")
+        where.append(f"(sr.adcode is null or {clause})")
         params.update(extra)
     if since is not None:
         where.append("substr(d.published, 1, 4) >= :since")
         params["since"] = f"{since:04d}"
     rows = corpus.query(
         f"""
-        select m.canonical, m.category, m.method, m.term, m.document_id, d.published,
+        select m.id, m.canonical, m.category, m.method, m.term, m.document_id, d.published,
                coalesce(r.county, '') || '|' || coalesce(r.city, '') as place
         from measures m
         join sentences s on s.id = m.sentence_id
         join documents d on d.id = m.document_id
-        left join regions r on r.adcode = s.adcode
+        {PLACES_JOIN}
         where {" and ".join(where)}
         """,
         params,
     )
     agg: dict[str, dict] = defaultdict(
         lambda: {
-            "mentions": 0,
+            "mentions": set(),
             "docs": set(),
             "places": Counter(),
             "dates": [],
@@ -73,13 +76,15 @@ def list_measures(
             "terms": Counter(),
         }
     )
-    for r in rows:
+    for r in rows:  # one row per mention and place of its sentence
         a = agg[r["canonical"]]
-        a["mentions"] += 1
-        a["docs"].add(r["document_id"])
         county, _, city = (r["place"] or "|").partition("|")
         if county or city:
             a["places"][county or city] += 1
+        if r["id"] in a["mentions"]:
+            continue
+        a["mentions"].add(r["id"])
+        a["docs"].add(r["document_id"])
         if r["published"]:
             a["dates"].append(r["published"])
         a["methods"][r["method"]] += 1
@@ -91,7 +96,7 @@ def list_measures(
         row = MeasureRow(
             canonical=canonical,
             category=a["categories"].most_common(1)[0][0] if a["categories"] else None,
-            mentions=a["mentions"],
+            mentions=len(a["mentions"]),
             documents=len(a["docs"]),
             regions=tuple(a["places"].most_common()),
             first_seen=min(a["dates"]) if a["dates"] else None,

@@ -167,3 +167,29 @@ def m005_vectors_models_labels(db: Database) -> None:
         },
         pk="content_hash",
     )
+
+
+@migrations()
+def m006_sentence_regions(db: Database) -> None:
+    # the places a sentence speaks for (a roundup clause or a pilot list names several), first
+    # one = sentences.adcode; analyses count a sentence once for each of its places
+    db["sentence_regions"].create(
+        {
+            "sentence_id": int,
+            "document_id": int,
+            "adcode": str,
+            "confidence": float,
+            "method": str,
+            "rank": int,
+        },
+        pk=("sentence_id", "adcode"),
+        foreign_keys=[("sentence_id", "sentences", "id"), ("document_id", "documents", "id")],
+    )
+    db["sentence_regions"].create_index(["adcode"])
+    db["sentence_regions"].create_index(["document_id"])
+    # corpora made before: each sentence's single place becomes its one place
+    db.execute(
+        "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method, rank)"
+        " select id, document_id, adcode, region_confidence, region_method, 0 from sentences"
+        " where adcode is not null"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +39,26 @@ class SearchHit:
         return "".join(out)
 
 
-def fts_query(terms: Sequence[str]) -> str:
-    """An FTS5 query that ANDs the terms, each quoted so that no query syntax gets through."""
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def fts_query(
+    terms: Sequence[str], pieces: Mapping[str, Sequence[Sequence[str]]] | None = None
+) -> str:
+    """An FTS5 query that ANDs the terms, each quoted so that no query syntax gets through; a
+    term with ``pieces`` also matches where all the words of one of its splits occur."""
+    out = []
+    for t in terms:
+        alternatives = [
+            " AND ".join(_quoted(w) for w in split) for split in (pieces or {}).get(t, ())
+        ]
+        if alternatives:
+            out.append("(" + " OR ".join([_quoted(t), *(f"({a})" for a in alternatives)]) + ")")
+        else:
+            out.append(_quoted(t))
+    # FTS5 needs an explicit AND after a parenthesised group
+    return (" AND " if any(s.startswith("(") for s in out) else " ").join(out)
 
 
 def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -58,8 +75,26 @@ def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
+# A sentence's places (alias sr) with their names (alias r): one row per place, none when the
+# sentence has no place; analyses that break results down by place count a sentence once for
+# each of its places.
+PLACES_JOIN = (
+    "left join sentence_regions sr on sr.sentence_id = s.id"
+    " left join regions r on r.adcode = sr.adcode"
+)
+
+
+def places_clause(regions: Sequence[Region], key: str = "region") -> tuple[str, dict[str, str]]:
+    """SQL keeping sentences ``s`` any of whose places lies in the given regions."""
+    clause, params = region_clause(regions, "sq.adcode", key=key)
+    return (
+        f"exists (select 1 from sentence_regions sq where sq.sentence_id = s.id and {clause})",
+        params,
+    )
+
+
 def region_clause(
-    regions: Sequence[Region], column: str = "s.adcode"
+    regions: Sequence[Region], column: str = "s.adcode", *, key: str = "region"
 ) -> tuple[str, dict[str, str]]:
     """SQL restricting ``column`` to the given regions and everything inside them."""
     parts = []
@@ -71,8 +106,8 @@ def region_clause(
             prefix = r.adcode[:2] if r.adcode[:2] in MUNICIPALITIES else r.adcode[:4]
         else:
             prefix = r.adcode[:2]
-        parts.append(f"{column} like :region{k}")
-        params[f"region{k}"] = prefix + "%"
+        parts.append(f"{column} like :{key}{k}")
+        params[f"{key}{k}"] = prefix + "%"
     return "(" + " or ".join(parts) + ")", params
 
 
@@ -84,18 +119,27 @@ def search(
     strategy: str | None = None,
     limit: int = 20,
     include_boilerplate: bool = False,
+    pieces: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    contains: Callable[[str, str], bool] | None = None,
 ) -> list[SearchHit]:
-    """Sentences matching all ``terms`` (already segmented like the index), best first."""
+    """Sentences matching all ``terms`` (already segmented like the index), best first.
+
+    A term the text cut across two or three words is found through its ``pieces`` (see
+    ``Segmenter.splits``); such candidates are kept only when ``contains(sentence text, term)``
+    (the caller normalises the sentence as the index did).
+    """
     if not terms:
         raise QueryError("the query has no searchable words")
+    pieces = {t: p for t, p in (pieces or {}).items() if p} if contains else {}
     where = ["sentences_fts match :q"]
-    params: dict[str, object] = {"q": fts_query(terms), "limit": int(limit)}
+    pool = int(limit) * 4 + 20 if pieces else int(limit)
+    params: dict[str, object] = {"q": fts_query(terms, pieces), "limit": pool}
     if not include_boilerplate:
         where.append(COUNTED)
     where += _filter_clauses(regions, strategy, params)
     sql = f"""
-        select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
-               r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
+        select s.id, s.document_id, s.text, s.index_text, d.title, d.published, d.location,
+               d.url, r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
                (select group_concat(strategy, ' ') from sentence_strategies ss
                  where ss.sentence_id = s.id and ss.score >= 0.5) as strategies,
                (select group_concat(canonical, '|') from measures m
@@ -108,7 +152,14 @@ def search(
         order by rank, d.published desc
         limit :limit
     """
-    return [_hit(row, terms, float(row["rank"])) for row in corpus.query(sql, params)]
+    hits = []
+    for row in corpus.query(sql, params):
+        if pieces and contains is not None:
+            indexed = set((row["index_text"] or "").split())
+            if not all(t in indexed or contains(row["text"], t) for t in pieces):
+                continue
+        hits.append(_hit(row, terms, float(row["rank"])))
+    return hits[:limit]
 
 
 def _filter_clauses(
@@ -117,7 +168,7 @@ def _filter_clauses(
     """SQL conditions on ``s`` for the region and strategy filters of a search."""
     where = []
     if regions:
-        clause, extra = region_clause(regions)
+        clause, extra = places_clause(regions)
         where.append(clause)
         params.update(extra)
     if strategy:
@@ -133,32 +184,34 @@ def semantic_search(
     corpus: Corpus,
     query_vector: Any,
     *,
-    model: str,
-    dim: int,
+    ids: Sequence[int],
+    matrix: Any,
     regions: Sequence[Region] = (),
     strategy: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length)."""
+    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) among
+    ``ids`` (rows of ``matrix``), within the filters."""
     import numpy as np
 
-    from junheng.corpus.vectors import load_matrix, text_hash
-
-    where = [COUNTED]
-    params: dict[str, object] = {}
-    where += _filter_clauses(regions, strategy, params)
-    rows = corpus.query(
-        f"""
-        select s.id, s.text from sentences s join documents d on d.id = s.document_id
-        where {" and ".join(where)}""",
-        params,
-    )
-    if not rows:
+    if not len(ids):
         return []
-    matrix = load_matrix(corpus, (text_hash(r["text"]) for r in rows), model=model, dim=dim)
     scores = matrix @ np.asarray(query_vector, dtype=np.float32)
-    top = np.argsort(-scores)[:limit]
-    ranked = {rows[i]["id"]: float(scores[i]) for i in top}
+    if regions or strategy:
+        params: dict[str, object] = {}
+        where = [COUNTED, *_filter_clauses(regions, strategy, params)]
+        allowed = {
+            r["id"]
+            for r in corpus.query(
+                f"select s.id from sentences s join documents d on d.id = s.document_id"
+                f" where {' and '.join(where)}",
+                params,
+            )
+        }
+        keep = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+        scores = np.where(keep, scores, -np.inf)
+    top = [i for i in np.argsort(-scores)[:limit] if np.isfinite(scores[i])]
+    ranked = {ids[i]: float(scores[i]) for i in top}
     return _hits(corpus, ranked, terms=())
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,15 @@ from junheng.records import AnalysedDocument, Region, SourceDocument
 
 AddStatus = Literal["added", "unchanged"]
 
+# Tables holding a document's analysis (replaced as a whole by re-analysis), children first.
+ANALYSIS_TABLES = (
+    "sentence_regions",
+    "sentence_strategies",
+    "measures",
+    "document_strategies",
+    "document_regions",
+    "sentences",
+)
 # The sentences analyses count (alias s, joined with documents as d): article text of documents
 # about compulsory education, each report once (syndicated copies point to their original).
 COUNTED = "s.boilerplate = 0 and coalesce(d.relevant, 1) = 1 and d.duplicate_of is null"
@@ -35,16 +45,18 @@ class AddResult:
     measures: int = 0
 
 
-def _translate(exc: sqlite3.Error, path: str) -> CorpusError:
+def _translate(exc: sqlite3.Error, path: str, *, opening: bool = False) -> CorpusError:
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:
         return CorpusLocked(
             f"database {path} is locked by another process; try again when it finishes"
         )
     if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
-        return CorpusCorrupt(
-            f"{path} is not a readable junheng database ({exc}); it was left untouched"
-        )
+        if opening:
+            return CorpusCorrupt(
+                f"{path} is not a readable junheng database ({exc}); it was left untouched"
+            )
+        return CorpusCorrupt(f"{path} is damaged ({exc}); restore it from a copy")
     if "readonly" in msg or "read-only" in msg:
         return CorpusError(f"database {path} is read-only")
     if "unable to open" in msg:
@@ -54,51 +66,141 @@ def _translate(exc: sqlite3.Error, path: str) -> CorpusError:
     return CorpusError(f"database {path}: {exc}")
 
 
-class Corpus:
-    """A junheng corpus database. Open with ``Corpus.open(path)``; close when done."""
+def _connect(where: str, *, readonly: bool, timeout: float) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit); read-only through a
+    ``mode=ro`` URI, so that no statement can change the file."""
+    if not readonly:
+        return sqlite3.connect(where, timeout=timeout, isolation_level=None)
+    uri = Path(where).resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc).lower():
+            raise
+    # a WAL database in a folder we cannot write to: nobody can be writing it either
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None
+    )
 
-    def __init__(self, db: Database, path: str) -> None:
+
+def _is_junheng(conn: sqlite3.Connection) -> bool | None:
+    """True for a junheng corpus, None for an empty file, False for anything else."""
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    if not tables:
+        return None
+    if "_sqlite_migrations" not in tables or "documents" not in tables:
+        return False
+    row = conn.execute(
+        "select count(*) from _sqlite_migrations where migration_set = ? and name = ?",
+        (migrations.name, "m001_initial"),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+class Corpus:
+    """A junheng corpus database. Open with ``Corpus.open(path)``; close when done.
+
+    Writers take SQLite's write lock for one short transaction at a time (``BEGIN IMMEDIATE``,
+    WAL mode, waiting up to the lock timeout), so any number of processes can write one corpus;
+    readers (``readonly=True``) open the file read-only and see committed documents only.
+    """
+
+    def __init__(
+        self, db: Database, path: str, *, readonly: bool = False, timeout: float = 5.0
+    ) -> None:
         self.db = db
         self.path = path
+        self.readonly = readonly
+        self.timeout = timeout
+        self.migrated: tuple[str, ...] = ()  # migrations applied when it was opened
 
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, create: bool = True, timeout: float = 5.0
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        timeout: float = 5.0,
+        readonly: bool = False,
     ) -> Corpus:
-        """Open (and migrate) a corpus; a missing file is created unless ``create`` is false.
+        """Open a corpus; a missing file is created unless ``create`` is false or ``readonly``.
 
-        Raises ``CorpusCorrupt`` for files that are not junheng databases and ``CorpusLocked``
-        when another process holds the write lock longer than ``timeout`` seconds.
+        Nothing is written before the file is known to be a sound junheng corpus (or a new,
+        empty one): ``CorpusCorrupt`` for other files and for damaged ones, ``CorpusLocked``
+        when another process holds the write lock longer than ``timeout`` seconds. A
+        read-only corpus is never migrated: one made by an older junheng must be upgraded
+        with ``junheng upgrade`` first.
         """
         where = str(path)
         p = Path(path)
-        if where != ":memory:" and not p.exists() and not create:
+        memory = where == ":memory:"
+        readonly = readonly and not memory
+        if not memory and not p.exists() and (readonly or not create):
             raise CorpusError(f"no corpus at {where}; run `junheng ingest` first")
-        if where != ":memory:" and p.exists() and p.is_dir():
+        if not memory and p.exists() and p.is_dir():
             raise CorpusError(f"{where} is a folder, not a database file")
         try:
-            conn = sqlite3.connect(where, timeout=timeout)
+            conn = _connect(where, readonly=readonly, timeout=timeout)
+        except sqlite3.Error as exc:
+            raise _translate(exc, where, opening=True) from None
+        try:
+            corpus = cls._checked(conn, where, readonly=readonly, timeout=timeout)
+        except BaseException:
+            conn.close()
+            raise
+        return corpus
+
+    @classmethod
+    def _checked(
+        cls, conn: sqlite3.Connection, where: str, *, readonly: bool, timeout: float
+    ) -> Corpus:
+        try:
+            owned = _is_junheng(conn)
+        except sqlite3.Error as exc:
+            raise _translate(exc, where, opening=True) from None
+        if owned is False:
+            raise CorpusCorrupt(
+                f"{where} is an SQLite database but not a junheng corpus; it was left untouched"
+            )
+        if owned is None and readonly:
+            raise CorpusError(f"no corpus at {where} (the file is empty); run `junheng ingest`")
+        db = Database(conn)
+        corpus = cls(db, where, readonly=readonly, timeout=timeout)
+        try:
+            if owned and not readonly:
+                problem = conn.execute("pragma quick_check(1)").fetchone()[0]
+                if problem != "ok":
+                    raise CorpusCorrupt(
+                        f"{where} is damaged (integrity check: {problem}); it was left untouched"
+                    )
             conn.execute("PRAGMA foreign_keys = ON")
-            tables = {
-                r[0] for r in conn.execute("select name from sqlite_master where type='table'")
-            }
-            if tables and "documents" not in tables:
-                conn.close()
-                raise CorpusCorrupt(
-                    f"{where} is an SQLite database but not a junheng corpus; it was left untouched"
-                )
+            if readonly:
+                if corpus.pending_migrations():
+                    raise CorpusError(
+                        f"{where} was made by an older junheng; run `junheng upgrade --db "
+                        f"{where}` once (read-only commands never change a corpus)"
+                    )
+                return corpus
             if where != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-            db = Database(conn)
-            for migration_set in (migrations, crawl_migrations):
-                if migration_set.pending(db):
-                    migration_set.apply(db)
+            if corpus.pending_migrations():
+                with corpus.transaction():  # under the write lock: one process migrates
+                    corpus.migrated = tuple(corpus.pending_migrations())
+                    for migration_set in (migrations, crawl_migrations):
+                        if migration_set.pending(db):
+                            migration_set.apply(db)
         except sqlite3.Error as exc:
-            raise _translate(exc, where) from None
-        return cls(db, where)
+            raise _translate(exc, where, opening=True) from None
+        return corpus
+
+    def pending_migrations(self) -> list[str]:
+        """Names of the schema migrations this corpus still lacks."""
+        return [m.name for s in (migrations, crawl_migrations) for m in s.pending(self.db)]
 
     def close(self) -> None:
         self.db.conn.close()
@@ -111,12 +213,44 @@ class Corpus:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic write: everything inside commits together or not at all."""
+        """One atomic write under the database's write lock (``BEGIN IMMEDIATE``): everything
+        inside commits together or not at all. Nested uses join the outer transaction."""
+        if self.readonly:
+            raise CorpusError(f"database {self.path} was opened read-only")
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        self._begin()
         try:
-            with self.db.conn:
-                yield
+            yield
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("rollback")
+            if isinstance(exc, sqlite3.Error):
+                raise _translate(exc, self.path) from None
+            raise
+        try:
+            conn.execute("commit")
         except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("rollback")
             raise _translate(exc, self.path) from None
+
+    def _begin(self) -> None:
+        """Take the write lock, retrying while another writer holds it (up to the timeout)."""
+        deadline = time.monotonic() + self.timeout
+        pause = 0.01
+        while True:
+            try:
+                self.db.conn.execute("begin immediate")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+                if not busy or time.monotonic() >= deadline:
+                    raise _translate(exc, self.path) from None
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.5)
 
     def query(
         self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()
@@ -147,7 +281,7 @@ class Corpus:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
-            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+            self.db.execute("insert or replace into meta (key, value) values (?, ?)", (key, value))
 
     # ------------------------------------------------------------ writing
 
@@ -162,33 +296,35 @@ class Corpus:
         analysed_with: str,
         index_terms: Callable[[tuple[str, ...]], list[str]],
     ) -> AddResult:
-        """Store an analysed document; the same content (by hash) is stored once."""
-        existing = self.has_content(doc.content_hash)
-        if existing is not None:
+        """Store an analysed document, whole or not at all, in one transaction; the same
+        content (by hash) is stored once, also when another process stores it meanwhile."""
+        if (existing := self.has_content(doc.content_hash)) is not None:
             return AddResult("unchanged", existing)
         src = doc.source
         with self.transaction():
-            doc_id = (
-                self.db["documents"]
-                .insert(
-                    {
-                        "content_hash": doc.content_hash,
-                        "location": src.location,
-                        "url": src.url,
-                        "kind": src.kind,
-                        "title": src.title,
-                        "published": src.published,
-                        "source": src.source,
-                        "author": src.author,
-                        "region_hint": src.region_hint,
-                        "text": src.text,
-                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    }
-                )
-                .last_pk
+            if (existing := self.has_content(doc.content_hash)) is not None:
+                return AddResult("unchanged", existing)
+            cursor = self.db.conn.execute(
+                "insert into documents (content_hash, location, url, kind, title, published,"
+                " source, author, region_hint, text, ingested_at)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.content_hash,
+                    src.location,
+                    src.url,
+                    src.kind,
+                    src.title,
+                    src.published,
+                    src.source,
+                    src.author,
+                    src.region_hint,
+                    src.text,
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
             )
-            n_measures = self._insert_analysis(int(doc_id), doc, analysed_with, index_terms)
-        return AddResult("added", int(doc_id), len(doc.sentences), n_measures)
+            doc_id = int(cursor.lastrowid or 0)
+            n_measures = self._insert_analysis(doc_id, doc, analysed_with, index_terms)
+        return AddResult("added", doc_id, len(doc.sentences), n_measures)
 
     def replace_analysis(
         self,
@@ -204,13 +340,7 @@ class Corpus:
             return self._insert_analysis(doc_id, doc, analysed_with, index_terms)
 
     def _delete_analysis(self, doc_id: int) -> None:
-        for table in (
-            "sentence_strategies",
-            "measures",
-            "document_strategies",
-            "document_regions",
-            "sentences",
-        ):
+        for table in ANALYSIS_TABLES:
             self.db.execute(f"delete from [{table}] where document_id = ?", (doc_id,))
 
     def _insert_analysis(
@@ -220,11 +350,13 @@ class Corpus:
         analysed_with: str,
         index_terms: Callable[[tuple[str, ...]], list[str]],
     ) -> int:
-        """Insert sentences, measures and labels in bulk (ids assigned inside the transaction)."""
+        """Insert sentences, measures and labels in bulk; SQLite assigns the ids (inside the
+        caller's transaction, so concurrent writers never collide)."""
+        conn = self.db.conn
         for region in {r.adcode: r for r in _all_regions(doc)}.values():
             self._upsert_region(region)
         main = doc.regions[0] if doc.regions else None
-        self.db.execute(
+        conn.execute(
             "update documents set main_adcode = ?, analysed_with = ?, removed = ? where id = ?",
             (
                 main.adcode if main else None,
@@ -233,95 +365,93 @@ class Corpus:
                 doc_id,
             ),
         )
-        first = self.db.execute("select coalesce(max(id), 0) + 1 from sentences").fetchone()[0]
-        sentence_rows = []
+        conn.executemany(
+            "insert into sentences (document_id, idx, char_start, char_end, text, boilerplate,"
+            " boilerplate_reason, adcode, region_confidence, region_method, instrument,"
+            " index_text) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    doc_id,
+                    idx,
+                    s.start,
+                    s.end,
+                    s.text,
+                    int(s.boilerplate),
+                    s.boilerplate_reason,
+                    s.region.adcode if s.region else None,
+                    round(s.region_confidence, 3),
+                    s.region_method,
+                    s.instrument,
+                    # boilerplate is never searched: leaving it out keeps the index small
+                    "" if s.boilerplate else " ".join(index_terms(s.tokens)),
+                )
+                for idx, s in enumerate(doc.sentences)
+            ],
+        )
+        ids = dict(conn.execute("select idx, id from sentences where document_id = ?", (doc_id,)))
         measure_rows = []
         strategy_rows = []
+        region_rows = []
         for idx, s in enumerate(doc.sentences):
-            sid = first + idx
-            sentence_rows.append(
-                {
-                    "id": sid,
-                    "document_id": doc_id,
-                    "idx": idx,
-                    "char_start": s.start,
-                    "char_end": s.end,
-                    "text": s.text,
-                    "boilerplate": int(s.boilerplate),
-                    "boilerplate_reason": s.boilerplate_reason,
-                    "adcode": s.region.adcode if s.region else None,
-                    "region_confidence": round(s.region_confidence, 3),
-                    "region_method": s.region_method,
-                    "instrument": s.instrument,
-                    # boilerplate is never searched: leaving it out keeps the index small
-                    "index_text": "" if s.boilerplate else " ".join(index_terms(s.tokens)),
-                }
+            sid = ids[idx]
+            places = {a.region.adcode: a for a in s.regions}  # each place once, first kept
+            region_rows.extend(
+                (sid, doc_id, a.region.adcode, round(a.confidence, 3), a.method, rank)
+                for rank, a in enumerate(places.values())
             )
             measure_rows.extend(
-                {
-                    "document_id": doc_id,
-                    "sentence_id": sid,
-                    "term": m.term,
-                    "canonical": m.canonical,
-                    "category": m.category,
-                    "char_start": m.start,
-                    "char_end": m.end,
-                    "method": m.method,
-                    "figures": _json([f.as_dict() for f in m.figures]),
-                }
+                (
+                    doc_id,
+                    sid,
+                    m.term,
+                    m.canonical,
+                    m.category,
+                    m.start,
+                    m.end,
+                    m.method,
+                    _json([f.as_dict() for f in m.figures]),
+                )
                 for m in s.measures
             )
-            strategy_rows.extend(
-                {
-                    "sentence_id": sid,
-                    "document_id": doc_id,
-                    "strategy": st.id,
-                    "score": st.score,
-                    "method": st.method,
-                }
-                for st in s.strategies
-            )
-        for table, rows in (
-            ("sentences", sentence_rows),
-            ("measures", measure_rows),
-            ("sentence_strategies", strategy_rows),
-        ):
-            self._insert_many(table, rows)
-        if doc.strategies:
-            self.db["document_strategies"].insert_all(
-                {"document_id": doc_id, "strategy": s.id, "score": s.score, "method": s.method}
-                for s in doc.strategies
-            )
-        if doc.regions:
-            self.db["document_regions"].insert_all(
-                {"document_id": doc_id, "adcode": r.adcode, "rank": k}
-                for k, r in enumerate(doc.regions)
-            )
+            strategy_rows.extend((sid, doc_id, st.id, st.score, st.method) for st in s.strategies)
+        conn.executemany(
+            "insert into measures (document_id, sentence_id, term, canonical, category,"
+            " char_start, char_end, method, figures) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            measure_rows,
+        )
+        conn.executemany(
+            "insert into sentence_strategies (sentence_id, document_id, strategy, score, method)"
+            " values (?, ?, ?, ?, ?)",
+            strategy_rows,
+        )
+        conn.executemany(
+            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
+            " rank) values (?, ?, ?, ?, ?, ?)",
+            region_rows,
+        )
+        conn.executemany(
+            "insert into document_strategies (document_id, strategy, score, method)"
+            " values (?, ?, ?, ?)",
+            [(doc_id, s.id, s.score, s.method) for s in doc.strategies],
+        )
+        conn.executemany(
+            "insert into document_regions (document_id, adcode, rank) values (?, ?, ?)",
+            [(doc_id, r.adcode, k) for k, r in enumerate(doc.regions)],
+        )
         return len(measure_rows)
 
-    def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Plain ``executemany`` for the bulk tables (sqlite-utils' insert builds SQL per chunk)."""
-        if not rows:
-            return
-        cols = list(rows[0])
-        sql = (
-            f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-            f"values ({', '.join('?' for _ in cols)})"
-        )
-        self.db.conn.executemany(sql, [tuple(r.values()) for r in rows])
-
     def _upsert_region(self, region: Region) -> None:
-        self.db["regions"].insert(
-            {
-                "adcode": region.adcode,
-                "province": region.province,
-                "city": region.city,
-                "county": region.county,
-                "level": region.level,
-                "name": region.name,
-            },
-            pk="adcode",
-            ignore=True,
+        self.db.conn.execute(
+            "insert or ignore into regions (adcode, province, city, county, level, name)"
+            " values (?, ?, ?, ?, ?, ?)",
+            (
+                region.adcode,
+                region.province,
+                region.city,
+                region.county,
+                region.level,
+                region.name,
+            ),
         )
 
     # ------------------------------------------------------------ reading
@@ -389,13 +519,9 @@ class Corpus:
             " (select count(*) from sentences where boilerplate = 0) as sentences,"
             " (select count(*) from sentences where boilerplate = 1) as boilerplate,"
             " (select count(*) from measures) as measures,"
-            " (select count(distinct adcode) from sentences where adcode is not null) as regions"
+            " (select count(distinct adcode) from sentence_regions) as regions"
         )[0]
         return {k: int(v or 0) for k, v in row.items()}
-
-
-def _json(items: list[dict[str, Any]]) -> str | None:
-    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def _json(items: list[dict[str, Any]]) -> str | None:
@@ -405,8 +531,7 @@ def _json(items: list[dict[str, Any]]) -> str | None:
 def _all_regions(doc: AnalysedDocument) -> list[Region]:
     regions = list(doc.regions)
     for s in doc.sentences:
-        if s.region is not None:
-            regions.append(s.region)
+        regions.extend(a.region for a in s.regions)
     out = []
     for r in regions:
         out.append(r)

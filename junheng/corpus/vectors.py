@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,11 +81,17 @@ def ensure_vectors(
     return done
 
 
-def load_matrix(corpus: Corpus, hashes: Iterable[str], *, model: str, dim: int) -> np.ndarray:
-    """Vectors for ``hashes`` in order (zero rows where a vector is missing)."""
+def load_matrix(
+    corpus: Corpus, hashes: Iterable[str], *, model: str, dim: int, with_missing: bool = False
+) -> Any:
+    """Vectors for ``hashes`` in order (zero rows where a vector is missing); with
+    ``with_missing``, also the positions that have none."""
     order = list(hashes)
-    index = {h: i for i, h in enumerate(order)}
+    index: dict[str, list[int]] = {}
+    for i, h in enumerate(order):
+        index.setdefault(h, []).append(i)
     out = np.zeros((len(order), dim), dtype=np.float32)
+    found = np.zeros(len(order), dtype=bool)
     for k in range(0, len(order), 900):
         part = order[k : k + 900]
         marks = ",".join("?" for _ in part)
@@ -93,7 +100,11 @@ def load_matrix(corpus: Corpus, hashes: Iterable[str], *, model: str, dim: int) 
             f" where model = ? and content_hash in ({marks})",
             (model, *part),
         ):
-            out[index[r["content_hash"]]] = decode_blob(r["vector"], dim)
+            rows = index[r["content_hash"]]
+            out[rows] = decode_blob(r["vector"], dim)
+            found[rows] = True
+    if with_missing:
+        return out, [int(i) for i in np.flatnonzero(~found)]
     return out
 
 

@@ -20,7 +20,22 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # .jsonl and .html files (many documents, or mostly markup)
+# One document is analysed whole, so its length is limited (spaCy's own default limit): a
+# plain-text file larger than this in bytes cannot be shorter in characters and is refused
+# before it is read, so memory stays bounded by the limit, not by the file.
+MAX_CHARS = 1_000_000
+MAX_TEXT_BYTES = 4 * MAX_CHARS
+
+
+def too_long(text: str) -> str | None:
+    """Why ``text`` is refused as one document (``None`` when it is short enough)."""
+    if len(text) <= MAX_CHARS:
+        return None
+    return (
+        f"too long ({len(text):,} characters; one document may have at most {MAX_CHARS:,}):"
+        " split it into several files"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +92,14 @@ def load(
                 )
                 continue
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                yield Loaded(location, error=f"file too large ({size // 1048576} MB)")
+            limit = MAX_TEXT_BYTES if suffix in TEXT_SUFFIXES else MAX_BYTES
+            if size > limit:
+                yield Loaded(
+                    location,
+                    error=f"file too large ({size / 1048576:.1f} MB; the limit is "
+                    f"{limit // 1048576} MB, and {MAX_CHARS:,} characters per document):"
+                    " split it into several files",
+                )
                 continue
             data = path.read_bytes()
             kind = (
@@ -105,19 +126,24 @@ def _from_bytes(location: str, data: bytes, *, kind: str) -> Iterator[Loaded]:
     notes: tuple[str, ...] = ()
     if decoded.encoding != "utf-8":
         notes = (f"decoded as {decoded.encoding}",)
+    if not decoded.text.strip():
+        yield Loaded(location, error="empty file (only whitespace or control characters)")
+        return
     if decoded.replacements > max(5, len(decoded.text) // 100):
         yield Loaded(
             location, error=f"not readable text ({decoded.replacements} undecodable bytes)"
         )
         return
     if kind == "jsonl":
-        yield from _jsonl(location, decoded.text)
+        items: Iterable[Loaded] = _jsonl(location, decoded.text)
     elif kind == "html":
-        yield _html(location, decoded.text, notes=notes)
+        items = [_html(location, decoded.text, notes=notes)]
     else:
-        yield Loaded(
-            location, text_document(location, decoded.text, encoding=decoded.encoding, notes=notes)
-        )
+        doc = text_document(location, decoded.text, encoding=decoded.encoding, notes=notes)
+        items = [Loaded(location, doc)]
+    for item in items:
+        why = too_long(item.document.text) if item.document is not None else None
+        yield Loaded(item.location, error=why) if why else item
 
 
 def text_document(

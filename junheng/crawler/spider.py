@@ -7,15 +7,17 @@ shared scheduler later (scrapy-redis).
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 
+from junheng.crawler.canon import is_binary_link
 from junheng.crawler.components import chain_keys, describe_failure, job_of, store_of
 from junheng.crawler.items import FetchedPage, FetchFailure
-from junheng.crawler.sources import Source
+from junheng.crawler.sources import PAGINATION_TEXT, Source
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -115,7 +117,9 @@ class PageSpider(scrapy.Spider):
 
 
 def links(response: TextResponse, source: Source) -> list[tuple[str, str]]:
-    """The pagination and article links of a list page, in page order, each once."""
+    """The pagination and article links of a list page, in page order, each once. When no
+    link has an article URL shape and the source names none (``allow``), the articles are
+    found by the page's structure instead (see ``listed_articles``)."""
     found: dict[str, str] = {}
     for anchor in response.xpath("//a[@href]"):
         href = (anchor.attrib.get("href") or "").strip()
@@ -129,7 +133,50 @@ def links(response: TextResponse, source: Source) -> list[tuple[str, str]]:
         kind = source.link_kind(url, text, response.url)
         if kind is not None and url not in found:
             found[url] = kind
+    if not source.allow and "article" not in found.values():
+        for url in listed_articles(response, source):
+            found.setdefault(url, "article")
     return list(found.items())
+
+
+# a headline in a list: several characters of Chinese, not a menu word
+_TITLE = re.compile(r"[\u4e00-\u9fff]")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2})?")
+MIN_ITEMS = 3
+
+
+def listed_articles(response: TextResponse, source: Source) -> list[str]:
+    """Article links recognised by a list page's structure: a block of at least three
+    repeated items (same element path: ul/li/a, table/tr/td/a, div.item/a …) each holding a
+    headline-like link, most of them with a date beside it."""
+    groups: dict[str, list[tuple[str, bool]]] = {}
+    for anchor in response.xpath("//a[@href]"):
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        text = " ".join("".join(anchor.xpath(".//text()").getall()).split())
+        if len(_TITLE.findall(text)) < 6 or PAGINATION_TEXT.match(text):
+            continue
+        try:
+            url = response.urljoin(href).split("#", 1)[0]
+        except ValueError:
+            continue
+        if not source.admits(url) or is_binary_link(url) or url == response.url:
+            continue
+        item = anchor.xpath("./ancestor::*[self::li or self::tr or self::dd or self::p][1]")
+        holder = item[0] if item else anchor.xpath("..")[0]
+        path = "/".join(
+            f"{el.root.tag}.{el.attrib.get('class', '')}"
+            for el in reversed(holder.xpath("ancestor-or-self::*")[-4:])
+        )
+        dated = bool(_DATE.search(" ".join(holder.xpath(".//text()").getall())))
+        groups.setdefault(path, []).append((url, dated))
+    out: list[str] = []
+    for items in groups.values():
+        dated = sum(d for _, d in items)
+        if len(items) >= MIN_ITEMS and (dated * 2 >= len(items) or len(items) >= 8):
+            out.extend(dict.fromkeys(u for u, _ in items))
+    return out
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,13 @@ META_FIELD = re.compile(
 # an interview's line (记者：下一步有什么打算？), not a byline (记者：李敏)
 QUESTION = re.compile(r"^\s*(?:记者|記者|主持人|问|問)\s*[:：](?![\u4e00-\u9fff·]{2,4}(?:\s|$))")
 PROMO_LINE = re.compile(r"点击蓝字|关注我们|长按识别|扫码关注|识别二维码|点击上方")
+# a site's breadcrumb (首页 > 政务资讯 > 教育动态, 当前位置：…), never a headline
+BREADCRUMB = re.compile(
+    r"^(?:网站)?(?:首页|主页)(?:\s|[>＞»›/|]|$)|^(?:您)?(?:当前|现在|所在)的?(?:位置|页面)|^您的位置|"
+    r"[>＞»›]\s*[^>＞»›]{1,12}\s*[>＞»›]|[>＞»›]{2}"
+)
+# search-engine spam titles: a gambling brand with 官网/APP下载/平台… or the brand repeated
+SEO_WORDS = re.compile(r"官网|官方网站|APP|下载|平台|入口|网址|注册|登录", re.I)
 HEADER_LINES = 8
 
 
@@ -68,6 +76,8 @@ def parse_header(text: str) -> TextHeader:
                 and not SENT_END.search(line)
                 and not PROMO_LINE.search(line)
                 and not META_FIELD.search(line)
+                and not BREADCRUMB.search(line)
+                and not _seo_spam(line)
             ):
                 title = _strip_symbols(line)
                 break
@@ -107,6 +117,21 @@ def parse_header(text: str) -> TextHeader:
                 source = issuer
             break
     return TextHeader(title, published, source, author)
+
+
+@functools.cache
+def _spam_terms() -> tuple[str, ...]:
+    from junheng.nlp.clean import load_spam_terms
+
+    return tuple(load_spam_terms())
+
+
+def _seo_spam(line: str) -> bool:
+    """A spam page title: a spam term beside 官网/APP/下载…, or one name repeated (甲-甲APP-甲)."""
+    if any(t in line for t in _spam_terms()) and SEO_WORDS.search(line):
+        return True
+    names = re.findall(r"[\u4e00-\u9fff]{3,}", line)
+    return any(names.count(n) >= 2 for n in set(names)) and bool(SEO_WORDS.search(line))
 
 
 def _strip_symbols(line: str) -> str:

@@ -34,6 +34,7 @@ class _Section:
     sentences: list[int] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
     unknown: bool = False  # about a place junheng cannot resolve: left unattributed
+    item: bool = False  # one line of an enumeration (衡水市：冀州区): no passage of its own
     confidence: float = 0.0
     method: str = ""
 
@@ -92,7 +93,9 @@ def attribute(
 ) -> list[tuple[Attribution, ...]]:
     """The places each sentence speaks for (boilerplate sentences get none). ``sentences`` come with
     the places of dispatch lines and cited titles already dropped (``subjects.drop_datelines``)."""
-    marks = [set().union(*markers(s.text)) if not s.boilerplate else set() for s in sentences]
+    found = [markers(s.text) if not s.boilerplate else (set(), set()) for s in sentences]
+    marks = [strong | weak for strong, weak in found]
+    strong_marks = [strong for strong, _ in found]
     evidence = [S.evidence(s) if s.mentions else [] for s in sentences]
     by_code: dict[str, Region] = {}
     paragraphs: dict[tuple[int, int], list[int]] = {}
@@ -119,6 +122,7 @@ def attribute(
         units: set[str] = set()
         for idx in members:
             units |= marks[idx]
+        strong = set().union(*(strong_marks[idx] for idx in members))
         anchor = S.anchor_of(sentences[members[0]])
         if (
             anchor is not None
@@ -190,7 +194,11 @@ def attribute(
         elif current is None or opens:
             current = _Section(anchor, set(units), region=anchor)
             sections.append(current)
-        elif units and not _compatible(units, current, main):
+        elif (
+            units
+            and not _compatible(units, current, main)
+            and not _parent_only_aside(strong, members, sentences, current, main)
+        ):
             current = _Section(None, set(units))
             sections.append(current)
         elif (
@@ -208,8 +216,14 @@ def attribute(
             # 如杞县、郏县部分乡村学校…: several other counties, none of them the section's
             current = _Section(others, set(units), region=others)
             sections.append(current)
+        elif current.item and not has_mentions:
+            # after an enumeration line, a paragraph naming no place is not the item's
+            current = _Section(None, set(units))
+            sections.append(current)
         else:
             current.units |= units
+        if len(members) == 1 and current.sentences == [] and S.item_line(sentences[members[0]]):
+            current.item = True
         for idx in members:
             current.sentences.append(idx)
             for m in evidence[idx]:
@@ -217,7 +231,7 @@ def attribute(
         if current.unknown and resume is not None:
             current = resume
 
-    _resolve_sections(sections, by_code, main)
+    _resolve_sections(sections, by_code, main, strong_marks)
 
     out: list[tuple[Attribution, ...]] = [()] * len(sentences)
     for sec in sections:
@@ -225,6 +239,23 @@ def attribute(
             for idx in sec.sentences:
                 out[idx] = (Attribution(sec.region, sec.confidence, sec.method),)
     return out
+
+
+def _parent_only_aside(
+    strong: set[str],
+    members: list[int],
+    sentences: Sequence[SentenceInfo],
+    current: _Section,
+    main: Region | None,
+) -> bool:
+    """A paragraph of a county report whose only place is the county's parent, with no strong
+    self-reference of the parent's kind (全市首批…示范校, 填补池州市…空白): the county's work
+    compared with its city's, not the city's passage."""
+    region = current.region or main
+    if region is None or region.level != "county" or strong - {unit_suffix(region)}:
+        return False
+    named = {m.region.adcode: m.region for i in members for m in sentences[i].mentions}
+    return all(r.contains(region) for r in named.values())
 
 
 def _newly_named(
@@ -245,7 +276,10 @@ def _newly_named(
             if m.region.level == "province" or m.region.contains(region):
                 continue  # a parent: 在永州市率先…
             between = s.text[prev_end : m.start] if prev_end >= 0 else ""
-            listed = prev_end >= 0 and S.LIST_JOINER.fullmatch(between) is not None
+            # a list, or a chain (呼和浩特市赛罕区) after an aside, is that aside too
+            listed = prev_end >= 0 and (
+                between == "" or S.LIST_JOINER.fullmatch(between) is not None
+            )
             aside = (
                 (aside and listed)
                 or bool(S.NOT_SUBJECT.search(s.text[max(0, m.start - 2) : m.start]))
@@ -322,7 +356,10 @@ def _same_or_related(
 
 
 def _resolve_sections(
-    sections: list[_Section], by_code: dict[str, Region], main: Region | None
+    sections: list[_Section],
+    by_code: dict[str, Region],
+    main: Region | None,
+    strong_marks: Sequence[set[str]],
 ) -> None:
     for sec in sections:
         if sec.region is not None:
@@ -336,9 +373,19 @@ def _resolve_sections(
     for k, sec in enumerate(sections):
         if sec.region is not None or sec.unknown:
             continue
-        prev = sections[k - 1] if k > 0 else None
-        nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)
+        # enumeration lines are no passage to continue or to precede
+        prev = next((s for s in reversed(sections[:k]) if not s.item), None)
+        nxt = next((s for s in sections[k + 1 :] if s.region is not None and not s.item), None)
+        city = _city_of_counties(by_code)
         if (
+            city is not None
+            and (main is None or main.level == "county" or main.adcode == city.adcode)
+            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
+        ):
+            # 市里已确定…, 我市今年投入… in a text that names only the districts and counties
+            # of one city: the city acts (a county-level 市 of the list is not meant)
+            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
+        elif (
             prev is not None
             and prev.region is not None
             and _unit_ok(prev.region, sec.units)
@@ -349,6 +396,15 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
+
+
+def _city_of_counties(by_code: dict[str, Region]) -> Region | None:
+    """The one city all the counties a text names lie in (none when it names another city)."""
+    counties = [r for r in by_code.values() if r.level == "county"]
+    if len(counties) < 2 or any(r.level == "city" for r in by_code.values()):
+        return None  # a county-level city speaks of itself as 我市 too
+    parent = S.common_parent(counties)
+    return parent if parent is not None and parent.level == "city" else None
 
 
 def _best_evidence(sec: _Section, by_code: dict[str, Region], main: Region | None) -> Region | None:

@@ -34,6 +34,8 @@ JUNCTION_FREQ = 50
 CJK_WORD = re.compile(f"[{CJK}]+")
 CJK_CHAR = re.compile(f"[{CJK}]")
 INSERTABLE = re.compile(f"[{CJK}A-Za-z]+")
+SPAM_LINE_CHARS = 60
+SPAM_LINE_TERMS = 0.4  # share of a short line's characters that spam terms take up
 
 
 def load_spam_terms() -> list[str]:
@@ -48,6 +50,8 @@ class SpamCleaner:
         word_freq: frequency of a word in the general dictionary (0 when unknown).
         terms: spam vocabulary (defaults to the shipped list).
         cut: the word segmenter, for the inserted-word detector.
+        is_place: whether a string is a place name; a spam term glued to a place (陵川包养网县)
+            takes the place's characters for no part of its name.
     """
 
     def __init__(
@@ -55,9 +59,11 @@ class SpamCleaner:
         word_freq: Callable[[str], int],
         terms: Iterable[str] | None = None,
         cut: Callable[[str], list[str]] | None = None,
+        is_place: Callable[[str], bool] | None = None,
     ) -> None:
         self.word_freq = word_freq
         self.cut = cut
+        self.is_place = is_place or (lambda s: False)
         self.terms = sorted(
             set(terms if terms is not None else load_spam_terms()), key=len, reverse=True
         )
@@ -148,10 +154,24 @@ class SpamCleaner:
         for m in self.pattern.finditer(text):
             hits.setdefault(m.group().lower(), []).append((m.start(), m.end()))
         out = []
+        # a short line mostly made of spam terms (澳门葡京娱乐城官网 百家乐 老虎机) is spam anywhere
+        for line in re.finditer(r"[^\n]+", text):
+            found = list(self.pattern.finditer(line.group()))
+            size = len("".join(line.group().split()))
+            share = sum(m.end() - m.start() for m in found) / max(size, 1)
+            if len(found) >= 2 and size <= SPAM_LINE_CHARS and share >= SPAM_LINE_TERMS:
+                out.extend(
+                    (line.start() + m.start(), line.start() + m.end(), "spam-term") for m in found
+                )
         for term, spots in hits.items():
             prefix = _shared_prefix(text, spots) if len(spots) >= 2 else ""
-            name = prefix + term
-            spans = [(a - len(prefix), b) for a, b in spots]
+            prefix = next(
+                (prefix[k + 1 :] for k in range(len(prefix)) if self.is_place(prefix[: k + 1])),
+                prefix,
+            )  # 陵川|包养: the place stays
+            tail = _shared_tail(text, spots)
+            name = prefix + term + tail
+            spans = [(a - len(prefix), b + len(tail)) for a, b in spots]
             in_title = bool(title and name in title.lower())
             structural = any(_paragraph_start(text, a) for a, _ in spans)
             if len(spans) >= 2 or in_title or structural:
@@ -234,6 +254,17 @@ def _shared_prefix(text: str, spots: list[tuple[int, int]]) -> str:
             break
         prefix = candidate
     return prefix
+
+
+BRAND_TAILS = ("官网", "平台", "网", "站")
+
+
+def _shared_tail(text: str, spots: list[tuple[int, int]]) -> str:
+    """A site word every occurrence of a spam term carries (包养|网): part of the brand."""
+    for tail in BRAND_TAILS:
+        if all(text.startswith(tail, b) for _, b in spots):
+            return tail
+    return ""
 
 
 def _paragraph_start(text: str, pos: int) -> bool:

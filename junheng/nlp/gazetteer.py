@@ -63,7 +63,8 @@ class Gazetteer:
     def _add_former_names(self, listed: Iterable[tuple[str, str]]) -> None:
         """Names of units that were renamed, merged or abolished, pointing to today's unit:
         listed ones (江干区 → 上城区) and renamings that kept the stem (新津县 → 新津区,
-        邵东县 → 邵东市), unless the old name belongs to a unit that exists today."""
+        邵东县 → 邵东市, 赣县 → 赣县区, 光明新区 → 光明区), unless the old name belongs to a unit
+        that exists today."""
         current = {n for n, entries in self.names.items() if any(e.kind == "full" for e in entries)}
         for name, adcode in listed:
             region = self.by_adcode.get(adcode)
@@ -73,8 +74,14 @@ class Gazetteer:
             if region.level != "county" or region.name[-1] not in "区市":
                 continue
             stem = region.name[:-1]
-            if len(stem) < 2 or region.name in self.generic:
+            if len(stem) < 2:
                 continue
+            if region.name.endswith("区") and stem + "新区" not in current:
+                self._add(stem + "新区", region, "former")  # 光明新区 → 光明区
+            if region.name in self.generic:
+                continue
+            if stem.endswith("县") and stem not in current:  # 赣县 → 赣县区
+                self._add(stem, region, "former")
             for suffix in "县市":
                 old = stem + suffix
                 if old != region.name and old not in current:
@@ -110,7 +117,9 @@ class Gazetteer:
         }[region.level]
         out: list[str] = []
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) > len(suffix):
+            # a forestry district (神农架林区) has a long name; 碑林区 and 万柏林区 are 区
+            shortest = 3 if suffix == "林区" else 2
+            if name.endswith(suffix) and len(name) - len(suffix) >= shortest:
                 base = name[: -len(suffix)]
                 autonomous = suffix.startswith("自治")
                 stripped = self._strip_nations(base) if autonomous or suffix == "地区" else base
@@ -138,6 +147,43 @@ class Gazetteer:
     def find_region(self, query: str) -> list[Region]:
         """Regions whose full or short name is ``query`` (for CLI filters)."""
         return [e.region for e in self.lookup(query.strip())]
+
+    def resolve(self, query: str) -> list[Region]:
+        """The regions a user's place name can mean, most specific reading first: an adcode,
+        a name (full names win over short and former ones), or a chain of names that qualifies
+        the last one (西安市长安区, 陕西省西安市长安区, 北京市朝阳区). Several regions: the
+        name is ambiguous; none: unknown."""
+        text = re.sub(r"[\s/·,，、>＞-]+", "", query)
+        if text.isdigit() and text in self.by_adcode:
+            return [self.by_adcode[text]]
+        direct = self._best(self.lookup(text))
+        if direct:
+            return direct
+        parts = [name for _, _, name in self.finditer(text)]
+        if len(parts) < 2 or "".join(parts) != text:
+            return []
+        found = self._best(self.lookup(parts[-1]))
+        for outer in parts[:-1]:
+            holders = [e.region for e in self.lookup(outer)]
+            found = [r for r in found if any(h.contains(r) and h != r for h in holders)]
+        return found
+
+    @staticmethod
+    def _best(entries: list[NameEntry]) -> list[Region]:
+        for kind in ("full", "short", "former"):
+            regions = list({e.region.adcode: e.region for e in entries if e.kind == kind}.values())
+            if regions:
+                return regions
+        return []
+
+    def qualified(self, region: Region) -> str:
+        """The name with its parents (陕西省西安市长安区; 北京市朝阳区 for a municipality)."""
+        parts = [region.province, region.city, region.county]
+        return "".join(dict.fromkeys(p for p in parts if p))
+
+    def is_ambiguous(self, name: str) -> bool:
+        """True when several regions have this full name (长安区, 朝阳区)."""
+        return len({e.region.adcode for e in self.lookup(name) if e.kind == "full"}) > 1
 
     def parent(self, region: Region) -> Region | None:
         """The region one level up, when it exists in the gazetteer."""

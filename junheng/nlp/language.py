@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from junheng.nlp import attribution, measures, newmeasures, subjects
+from junheng.nlp import attribution, groups, measures, newmeasures, subjects
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.gazetteer import Gazetteer
+from junheng.nlp.hosts import HostPlaces
 from junheng.nlp.lexicon import Lexicon, LexiconEntry
 from junheng.nlp.places import ISSUER, PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
 from junheng.nlp.sentences import SentenceSpan, split_sentences
 from junheng.nlp.tagging import MeasureTaggerComponent
+from junheng.nlp.zones import ZoneRecognizer
 from junheng.records import PlaceMention, Region
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ TEXT = "junheng.text"
 WORDS = "junheng.words"
 TOKENS = "junheng.tokens"
 SENTENCES = "junheng.sentences"
+SITE_REGION = "junheng.site_region"
 BOILERPLATE = "junheng.boilerplate"
 ATTRIBUTION = "junheng.attribution"
 MEASURE_SKIPS = "junheng.measure_skips"
@@ -49,6 +52,7 @@ class DocContext:
     title: str | None = None
     source: str | None = None  # the 来源 line: 临澧县教育局 names the place too
     region_hint: Region | None = None
+    url: str | None = None  # the page's address: www.lintong.gov.cn names its county
 
 
 def tokens_of(doc: Doc) -> Tokens:
@@ -287,6 +291,8 @@ class PlaceComponent:
     def setup(self, recognizer: PlaceRecognizer, segmenter: Segmenter) -> None:
         self.recognizer = recognizer
         self.segmenter = segmenter
+        self.zones = ZoneRecognizer(recognizer.gazetteer, segmenter.freq)
+        self.hosts = HostPlaces(recognizer.gazetteer)
 
     def __call__(self, doc: Doc) -> Doc:
         ctx: DocContext = doc.user_data.get(CONTEXT) or DocContext()
@@ -296,16 +302,40 @@ class PlaceComponent:
             context.extend(m.region for m in self.title_mentions(ctx.title))
         if ctx.source:
             context.extend(m.region for m in self.title_mentions(ctx.source))
+        site = self.hosts.place(ctx.url, context) if ctx.url else None
+        doc.user_data[SITE_REGION] = site
+        if site is not None:
+            context.append(site)
         group = []
-        for m in self.recognizer.find(tokens, context=context):
-            span = doc.char_span(m.start, m.end, label=m.region.adcode, kb_id=m.method)
+        found = self.recognizer.find(tokens, context=context)
+        for m in self.zones.find(text_of(doc), found, context):
+            span = doc.char_span(
+                m.start,
+                m.end,
+                label=m.region.adcode,
+                kb_id=m.method,
+                alignment_mode="expand" if m.method == "zone" else "strict",
+            )
             if span is not None:
+                if m.method == "zone":
+                    span.id_ = m.region.county  # its name in this text (武汉经济技术开发区)
                 group.append(span)
         doc.spans["places"] = group
         return doc
 
     def title_mentions(self, title: str) -> list[PlaceMention]:
         return self.recognizer.find(Tokens(self.segmenter.cut(title)))
+
+
+def place_region(gazetteer: Gazetteer, span: Span) -> Region:
+    """The region a place span names: its unit by code, under the name the text uses for a
+    renamed or merged unit (新津县 for today's 新津区) or a zone (武汉经济技术开发区)."""
+    region = gazetteer.by_adcode[span.label_]
+    if span.kb_id_ == "former" and region.level == "county":
+        return replace(region, county=span.text)
+    if span.kb_id_ == "zone" and span.id_:
+        return replace(region, county=span.id_)
+    return region
 
 
 def _source_mentions(places: PlaceComponent, source: str) -> list[PlaceMention]:
@@ -339,7 +369,7 @@ class AttributionComponent:
             by_sentence[k].append(
                 PlaceMention(
                     span.text,
-                    self.gazetteer.by_adcode[span.label_],
+                    place_region(self.gazetteer, span),
                     span.start_char - offset,
                     span.end_char - offset,
                     span.kb_id_,
@@ -368,9 +398,12 @@ class AttributionComponent:
                 if only.level == "province":
                     hint = only  # 宁夏回族自治区教育厅 reports on its province, whatever it names
         main = attribution.main_region(infos, title_mentions=title_mentions, hint=hint)
+        if main is None:  # nothing in the text names its place: the site may (www.lintong.gov.cn)
+            main = doc.user_data.get(SITE_REGION)
+        infos = subjects.drop_outside_schools(infos, main)  # partner schools elsewhere
         doc.user_data[MAIN_REGION] = main
-        doc.user_data[ATTRIBUTION] = attribution.attribute(
-            infos, main=main, min_confidence=self.min_confidence
+        doc.user_data[ATTRIBUTION] = groups.spread(
+            infos, attribution.attribute(infos, main=main, min_confidence=self.min_confidence)
         )
         return doc
 

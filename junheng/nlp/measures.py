@@ -17,7 +17,11 @@ HONOUR_AFTER = re.compile(
     r"^[^，,。；;、！!？?]{0,10}?(?:示范县|示范区|示范市|示范校|示范学校|创新县|创新区|创新市|实验区|实验县|"
     r"试验区|先进县|先进区|先进单位|先进集体|典型案例|示范单位|特色县|荣誉称号|改革示范|单位)"
 )
-HONOUR_BEFORE = re.compile(r"(?:获评|评为|授予|荣获|获得|入选|命名为|被确定为|列为)[^。；;]{0,60}$")
+HONOUR_BEFORE = re.compile(
+    r"(?:获评|评为|授予|荣获|获得|获(?![批准悉知])|入选|命名为|被确定为|列为)[^。；;]{0,60}$"
+)
+# a list of honours closed as such (…创新县、…典型案例单位等荣誉): every term in it is a title
+HONOUR_LIST_AFTER = re.compile(r"^[^。；;]{0,80}?等(?:各类|多项|多个)?(?:荣誉|称号|奖项|殊荣|表彰)")
 # Goals and states rather than measures, unless a measure word follows (创建, 评估, 督导 …).
 GOAL_TERM = re.compile(r"(?:均衡发展|优质均衡|基本均衡|素质教育|教育强[市县区省]|教育现代化|择校)$")
 GOAL_FOLLOWED_OK = re.compile(r"^(?:创建|评估|认定|督导|验收|县|区|市|示范|先行)")
@@ -72,7 +76,9 @@ def keep(ctx: MeasureContext, canonical: str) -> tuple[bool, str]:
     """Whether a lexicon match is a measure here, with the rule that decided."""
     if inside_book_title(ctx.before):
         return False, "document-title"
-    if HONOUR_BEFORE.search(ctx.before) and HONOUR_AFTER.search(ctx.after):
+    if HONOUR_BEFORE.search(ctx.before) and (
+        HONOUR_AFTER.search(ctx.after) or HONOUR_LIST_AFTER.search(ctx.after)
+    ):
         return False, "honour"
     if GOAL_TERM.search(canonical) and not GOAL_FOLLOWED_OK.search(ctx.after):
         return False, "goal"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 RULES_VERSION = "beyond.v1"
 
-QUOTED = re.compile(r"[“\"「]([^“”\"「」，。；！？,;!?：:（）()]{2,20})[”\"」]")
+QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’，。；！？,;!?：:（）()]{2,20})[”\"」』’]")
 # verbs that put a measure in place
 MEASURE_VERB = (
     "实施|推进|推行|开展|实行|建立|创立|搭建|构建|研发|研制|打造|建设|用好|落实|探索|创新|启动|"
@@ -32,7 +32,9 @@ PROGRAMME_HEAD = (
 HEAD_AFTER = re.compile(rf"^(?:{PROGRAMME_HEAD})")
 HONOUR_NEAR = re.compile(r"称号|荣誉|先进|示范[县区市校]|获评|评为|授予")
 # a name continuing after its quotes up to a programme noun (“非遗”进校园工程, “四有”标准)
-NAME_TAIL = re.compile(r"^[^，,。；;、“”()（）]{1,6}?(?:工程|行动计划|计划)|^(?:标准|工作法)")
+NAME_TAIL = re.compile(
+    r"^[^，,。；;、“”「」『』‘’()（）]{1,6}?(?:工程|行动计划|计划)|^(?:标准|工作法)"
+)
 LONG_HEADS = ("工程", "行动计划", "计划")
 STRONG_HEADS = frozenset(
     "工程 行动计划 计划 标准 工作法 创建 活动 评选 规定 平台 课堂 项目".split()
@@ -45,7 +47,7 @@ NUMERIC_SHORT = re.compile(
 VO_HEAD = "工程|行动计划|计划|工作法|机制"
 VO_VERB = "实施|推行|开展|实行|创立|打造|研发|搭建|启动|创新开展|创新实施"
 VERB_OBJECT = re.compile(
-    rf"(?:{VO_VERB})(?P<np>[^，,。；;、“”《》()（）:：]{{2,16}}?(?:{VO_HEAD}))"
+    rf"(?:{VO_VERB})(?P<np>[^，,。；;、“”「」『』‘’《》()（）:：]{{2,16}}?(?:{VO_HEAD}))"
 )
 LEADING_MODIFIER = re.compile(
     r"^(?:了|好|起|新一轮|新一批|一批|一系列|各项|各类|多项|全面|深入|大力|进一步|全县|全市|全区|全省|"

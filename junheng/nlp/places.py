@@ -20,8 +20,8 @@ MAX_NAME_TOKENS = 5
 
 # Self-references that tell which kind of unit a passage is about.
 STRONG_MARKER = re.compile(
-    r"(?:我|该|本)([市县区旗州])(?![场长])|([市县区旗州])(?:委|政府|人民政府|人大|政协|教育局|教体局|直)"
-    r"|教育强([市县区])"
+    r"(?<!非)(?:我|该|本)([市县区旗州])(?![场长]|户籍|户口|居住|职工|常住|以外|之外)|([市县区旗州])(?:委|政府|人民政府|人大|政协|教育局|教体局|直)"
+    r"|教育强([市县区])|(?<![城都])([市县区])(?:里(?![程面])|属(?:学校|中小学|小学|初中|中学))"
 )
 WEAK_MARKER = re.compile(
     r"(?<![在居获列位于])全([市县区旗州])(?![场第前率排])|(?:示范|创新|先进|实验)([县区市])(?![场长])"
@@ -43,6 +43,16 @@ SUFFIX_OF_LEVEL = {
     "盟": "盟",
 }
 
+
+# Short forms of prefecture-level cities are places in running text (温州, 张家口, 银川), however
+# often jieba's dictionary counts them; these few are ordinary words first (阿里巴巴, 日照时间).
+ORDINARY_CITY_SHORTS = frozenset(
+    "阿里 日照 白银 安康 大同 黄山 北海 山南 长治 平安 东方 吉林 海南 中山 白山 来宾 兴安 三明 "
+    "普洱 海西".split()
+)
+
+# one character between two items of a list of places
+LIST_ITEM_JOINER = re.compile(r"[、和及]")
 
 # Generic names that are ordinary words far more often than places: a named city is not
 # enough to take them (新城区学校, 开发区建设); only 阳泉市城区 is.
@@ -155,15 +165,23 @@ class PlaceRecognizer:
             # needs the same support as a short form
             entries = [
                 replace(e, kind="short")
-                if e.kind == "former" and self.word_freq(e.name[:-1]) >= COMMON_WORD_FREQ
+                if e.kind == "former"
+                and len(e.name) > 2
+                and self.word_freq(e.name[:-1]) >= COMMON_WORD_FREQ
                 else e
                 for e in entries
             ]
             short = [e for e in entries if e.kind == "short"]
-            if short and (
-                self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts
+            city_short = self._city_short(name, entries)
+            if (
+                short
+                and not city_short
+                and (self.is_common_word(name, COMMON_WORD_FREQ) or name in self._generic_shorts)
             ):
                 entries = [e for e in entries if e.kind == "full"]
+            outer = self._written_inside(tokens, a)
+            if outer is not None:  # 南京市江北新区 is no 宁波's 江北区 by a former name
+                entries = [e for e in entries if e.kind == "full" or outer.contains(e.region)]
             if entries:
                 kept.append((a, b, entries))
         # A name written after its parent's (南京市鼓楼区) is that region; elsewhere in the text
@@ -212,13 +230,96 @@ class PlaceRecognizer:
             if (
                 kind == "short"
                 and unsupported
-                and not INSTITUTION_AFTER.match(following)
+                and not (
+                    INSTITUTION_AFTER.match(following)
+                    and self.word_freq(entries[0].name) < COMMON_WORD_FREQ
+                )
+                and not (region.level == "city" and self._city_short(entries[0].name, entries))
                 and (provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ)
             ):
                 continue
+            if kind == "former" and region.level == "county":
+                # named as the text writes it (新津县, 江干区): the unit of the time it describes
+                region = replace(region, county=entries[0].name)
             start, end = tokens.starts[a], tokens.starts[b]
             mentions.append(PlaceMention(entries[0].name, region, start, end, kind))
-        return mentions
+        return self._complete_lists(tokens, cands, mentions)
+
+    def _complete_lists(
+        self,
+        tokens: Tokens,
+        cands: list[tuple[int, int, list[NameEntry]]],
+        mentions: list[PlaceMention],
+    ) -> list[PlaceMention]:
+        """Names left out as ordinary words or as ambiguous, taken where they are items of a
+        list of places of one city (长安、户县、周至、临潼、蓝田、高陵和灞桥区): the list says what
+        kind of word they are and where."""
+        by_start = {m.start: m for m in mentions}
+        by_end = {m.end: m for m in mentions}
+        pending = [
+            (tokens.starts[a], tokens.starts[b], entries)
+            for a, b, entries in cands
+            if tokens.starts[a] not in by_start
+        ]
+        text = "".join(tokens.words)
+        added = True
+        while added and pending:
+            added = False
+            for item in list(pending):
+                start, end, entries = item
+                neighbours = [
+                    m for m in (by_end.get(start - 1), by_start.get(end + 1)) if m is not None
+                ]
+                neighbours = [
+                    m
+                    for m in neighbours
+                    if LIST_ITEM_JOINER.fullmatch(
+                        text[m.end : start] if m.end <= start else text[end : m.start]
+                    )
+                ]
+                for m in neighbours:
+                    parent = m.region.at("city") or m.region.at("province")
+                    fits = {
+                        e.region.adcode: e.region
+                        for e in entries
+                        if parent is not None
+                        and e.region.level == m.region.level
+                        and parent.contains(e.region)
+                    }
+                    if len(fits) == 1:
+                        (region,) = fits.values()
+                        found = PlaceMention(entries[0].name, region, start, end, "listed")
+                        mentions.append(found)
+                        by_start[start], by_end[end] = found, found
+                        pending.remove(item)
+                        added = True
+                        break
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _written_inside(self, tokens: Tokens, a: int) -> Region | None:
+        """The city or province whose full name is written right before token ``a``."""
+        for k in (1, 2):
+            if a - k < 0:
+                break
+            regions = {
+                e.region.adcode: e.region
+                for e in self.gazetteer.lookup("".join(tokens.words[a - k : a]))
+                if e.kind == "full" and e.region.level != "county"
+            }
+            if len(regions) == 1:
+                return next(iter(regions.values()))
+        return None
+
+    @staticmethod
+    def _city_short(name: str, entries: list[NameEntry]) -> bool:
+        """The short form of one prefecture-level city that is not an ordinary word first
+        (长沙 also names 长沙县, inside that city: still the city's short form)."""
+        cities = [e.region for e in entries if e.kind == "short" and e.region.level == "city"]
+        return (
+            name not in ORDINARY_CITY_SHORTS
+            and len(cities) == 1
+            and all(cities[0].contains(e.region) for e in entries)
+        )
 
     def _parent_named(self, region: Region, before: str) -> bool:
         names = self._parent_names.get(region.adcode)

@@ -146,8 +146,9 @@ class Segmenter:
         return int(self.tokenizer.FREQ.get(word) or 0)
 
     def index_terms(self, tokens: Iterable[str]) -> list[str]:
-        """Search-mode terms: every token plus its dictionary 2- and 3-grams (as jieba's
-        ``cut_for_search``), so that 办学 finds 集团化办学. Whitespace and punctuation drop out."""
+        """Search-mode terms: every token plus every dictionary word inside it (jieba's
+        ``cut_for_search`` stops at 3-grams; here any length, so that 办学 and 集团化办学 both
+        find 名校集团化办学). Whitespace and punctuation drop out."""
         memo = self._index_memo
         out: list[str] = []
         for tok in tokens:
@@ -159,13 +160,42 @@ class Segmenter:
             out.extend(terms)
         return out
 
+    @cached_property
+    def _longest_word(self) -> int:
+        """Length of the longest dictionary word worth looking for inside a token."""
+        return max((len(w) for w in (*self.words, *self.places)), default=3)
+
     def _terms_of(self, tok: str) -> tuple[str, ...]:
         if not _WORDLIKE.search(tok):
             return ()
         freq = self.tokenizer.FREQ
         n = len(tok)
-        grams = [tok[i : i + size] for size in (2, 3) if size < n for i in range(n - size + 1)]
-        return (*(g for g in grams if freq.get(g)), tok.lower())
+        longest = min(n - 1, max(3, self._longest_word), 24)
+        grams = dict.fromkeys(
+            tok[i : i + size]
+            for size in range(2, longest + 1)
+            for i in range(n - size + 1)
+            if freq.get(tok[i : i + size])
+        )
+        return (*grams, tok.lower())
+
+    def splits(self, term: str, *, limit: int = 8) -> list[tuple[str, ...]]:
+        """Ways to write ``term`` as two or three dictionary words (of two or more characters):
+        how running text may have cut it across words (义务教育标准化学校|建设 holds
+        标准化学校建设), for a search to look for the pieces too."""
+        freq = self.tokenizer.FREQ
+        n = len(term)
+        out: list[tuple[str, ...]] = []
+        for i in range(2, n - 1):
+            a, rest = term[:i], term[i:]
+            if not freq.get(a):
+                continue
+            if freq.get(rest):
+                out.append((a, rest))
+            for j in range(2, len(rest) - 1):
+                if freq.get(rest[:j]) and freq.get(rest[j:]):
+                    out.append((a, rest[:j], rest[j:]))
+        return out[:limit]
 
     def query_terms(self, query: str) -> list[str]:
         """The terms of a search query, segmented the way indexed text is."""

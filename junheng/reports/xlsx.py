@@ -9,15 +9,9 @@ from collections.abc import Iterable
 from junheng.corpus.compare import Comparison, Evidence
 from junheng.models.taxonomy import Taxonomy
 from junheng.render import LEVEL_ZH
+from junheng.reports.tabular import xlsx_row
 
 VIEWS = (("句子数", "sentences"), ("文档数", "documents"), ("占比", "share"), ("举措", "measures"))
-
-
-def _safe(value: object) -> object:
-    """Text that Excel would read as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def comparison_workbook(
@@ -28,7 +22,6 @@ def comparison_workbook(
 ) -> int:
     """Write the comparison (one sheet per view) and its evidence; returns evidence rows."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -46,13 +39,8 @@ def comparison_workbook(
     ids = ["region", "level", "province", "city", "county", "documents", *table.strategies, "total"]
     for title, field in VIEWS:
         ws = wb.create_sheet(title)
-        header = []
-        for h in head:
-            cell = WriteOnlyCell(ws, value=h)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        ws.append(ids)
+        ws.append(xlsx_row(ws, head, font=bold))
+        ws.append(xlsx_row(ws, ids))
         for r in table.rows:
             values: list[object] = [
                 r.label,
@@ -69,18 +57,19 @@ def comparison_workbook(
                 else:
                     values.append(getattr(cell, field))
             values.append(r.total if field == "sentences" else None)
-            ws.append([_safe(v) for v in values])
+            ws.append(xlsx_row(ws, values))
         ws.append([])
         ws.append(
-            [
-                f"Filters: {table.filters.describe()}; threshold {table.threshold}; "
-                f"{table.unattributed} coded sentences have no region."
-            ]
+            xlsx_row(
+                ws,
+                [
+                    f"Filters: {table.filters.describe()}; threshold {table.threshold}; "
+                    f"{table.unattributed} coded sentences have no region."
+                ],
+            )
         )
     ws = wb.create_sheet("证据")
-    ws.append(
-        [WriteOnlyCell(ws, value=h) for h in ("地区", "策略", "日期", "标题", "句子", "来源")]
-    )
+    ws.append(xlsx_row(ws, ("地区", "策略", "日期", "标题", "句子", "来源")))
     n = 0
     for e in evidence:
         link = e.url or e.location or ""
@@ -88,16 +77,19 @@ def comparison_workbook(
         if link.startswith(("http://", "https://")):
             label = link.replace('"', "'")
             source = f'=HYPERLINK("{label}","{label}")'
-        ws.append(
+        cells = xlsx_row(
+            ws,
             [
-                _safe(e.region or "–"),
+                e.region or "–",
                 taxonomy.short_name(e.strategy),
                 e.published,
-                _safe(e.title or ""),
-                _safe(e.highlighted()),
-                source,
-            ]
+                e.title or "",
+                e.highlighted(),
+                link,
+            ],
         )
+        cells[-1].value = source  # the only formula: a link whose text cannot break out of it
+        ws.append(cells)
         n += 1
     wb.save(path)
     return n

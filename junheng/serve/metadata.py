@@ -57,6 +57,18 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "index_text": "检索用的分词文本（jieba 搜索模式，空格分隔）",
         },
     ),
+    "sentence_regions": (
+        "句子地区",
+        "句子所代表的地区（一句可属多个地区，如名单、分述句）；比较表中每个地区各计一次。",
+        {
+            "sentence_id": "句子",
+            "document_id": "所属文档",
+            "adcode": "地区的行政区划代码（见 regions 表）",
+            "confidence": "归属置信度",
+            "method": "归属方法",
+            "rank": "次序（0 = 主要地区，即 sentences.adcode）",
+        },
+    ),
     "measures": (
         "举措",
         "句子中识别出的举措（如 县管校聘、集团化办学）及其类别。",
@@ -146,7 +158,7 @@ PLACE = (
 )
 # a row of the county table: a county, or the city-/province-level sentences of a city/province
 ROW_MATCH = (
-    "(s.adcode = p.region or r.county = p.region"
+    "(sr.adcode = p.region or r.county = p.region"
     " or (coalesce(r.county, '') = '' and r.city = p.region)"
     " or (coalesce(r.county, '') = '' and coalesce(r.city, '') = '' and r.province = p.region))"
 )
@@ -161,23 +173,24 @@ REGION_PARAM = "trim(replace(replace(:region, '（市级）', ''), '（省级）
 def comparison_sql(taxonomy: Taxonomy, threshold: float) -> str:
     """County × strategy sentence counts, the same numbers as ``junheng compare --by county``."""
     cols = ",\n  ".join(
-        f"count(distinct case when c.strategy = {_lit(s)} then c.sid end)"
+        f"count(distinct case when c.strategy = {_lit(s)} then c.text end)"
         f" as {_ident(taxonomy.short_name(s))}"
         for s in taxonomy.strategy_ids
     )
     return f"""with {strategy_names_cte(taxonomy)},
 coded as (
-  select distinct s.id as sid, s.document_id as did, s.adcode, ss.strategy
+  select distinct s.id as sid, s.text, s.document_id as did, sr.adcode, ss.strategy
   from sentence_strategies ss
   join sentences s on s.id = ss.sentence_id
   join documents d on d.id = s.document_id
+  join sentence_regions sr on sr.sentence_id = s.id
   where {COUNTED} and ss.score >= {threshold}
     and ss.strategy in (select id from strategy_names)
 )
 select {PLACE} as 地区, c.adcode as 代码,
   count(distinct c.did) as 文档,
   {cols},
-  count(*) as 合计
+  count(distinct c.text) as 合计
 from coded c join regions r on r.adcode = c.adcode
 group by c.adcode
 order by 合计 desc, r.province, r.city, r.county"""
@@ -200,10 +213,12 @@ select d.published as 日期,
     where ss.sentence_id = s.id and ss.strategy = p.strategy) as 得分
 from p, sentences s
 join documents d on d.id = s.document_id
-join regions r on r.adcode = s.adcode
+join sentence_regions sr on sr.sentence_id = s.id
+join regions r on r.adcode = sr.adcode
 where {COUNTED} and p.region != '' and {ROW_MATCH}
   and exists (select 1 from sentence_strategies ss where ss.sentence_id = s.id
               and ss.strategy = p.strategy and ss.score >= {threshold})
+group by s.text
 order by d.published desc, s.id"""
 
 
@@ -211,7 +226,7 @@ def region_measures_sql(taxonomy: Taxonomy) -> str:
     """Measures reported for a region and the places inside it."""
     return f"""with {strategy_names_cte(taxonomy)},
 p(region) as (select {REGION_PARAM})
-select m.canonical as 举措, sn.简称 as 类别, count(*) as 提及,
+select m.canonical as 举措, sn.简称 as 类别, count(distinct m.id) as 提及,
   count(distinct m.document_id) as 文档,
   replace(group_concat(distinct coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province)),
     ',', '、') as 地区,
@@ -220,10 +235,11 @@ select m.canonical as 举措, sn.简称 as 类别, count(*) as 提及,
 from p, measures m
 join sentences s on s.id = m.sentence_id
 join documents d on d.id = s.document_id
-join regions r on r.adcode = s.adcode
+join sentence_regions sr on sr.sentence_id = s.id
+join regions r on r.adcode = sr.adcode
 left join strategy_names sn on sn.id = m.category
 where {COUNTED} and p.region != ''
-  and (s.adcode = p.region or r.county = p.region or r.city = p.region or r.province = p.region)
+  and (sr.adcode = p.region or r.county = p.region or r.city = p.region or r.province = p.region)
 group by m.canonical
 order by 提及 desc, 文档 desc, 举措"""
 

@@ -43,3 +43,23 @@ def test_region_and_strategy_filters(sample_db, settings, pipeline):
 def test_boilerplate_is_not_searched(sample_db, settings, pipeline):
     # 盖茨基金会 appears only in the finance sidebar of sample 000
     assert api.search("盖茨基金会", db=sample_db, settings=settings, pipeline=pipeline).hits == ()
+
+
+def test_longer_forms_and_words_cut_across_tokens_are_found(settings, pipeline, tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(
+        "新田县推进名校集团化办学，成立教育集团。\n"
+        "义务教育标准化学校建设投入加大。\n"
+        "标准化学校的建设还要加强。\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    api.ingest([src], db=db, settings=settings, pipeline=pipeline)
+
+    def texts(q):
+        return [h.text for h in api.search(q, db=db, settings=settings, pipeline=pipeline).hits]
+
+    assert texts("集团化办学") == ["新田县推进名校集团化办学，成立教育集团。"]
+    assert texts("名校集团化办学") == ["新田县推进名校集团化办学，成立教育集团。"]
+    # the text cuts 义务教育标准化学校|建设; only the sentence that has the term is a hit
+    assert texts("标准化学校建设") == ["义务教育标准化学校建设投入加大。"]

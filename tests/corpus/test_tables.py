@@ -13,26 +13,30 @@ from junheng.models.taxonomy import load_taxonomy
 from junheng.render import comparison_csv
 
 
-def test_cell_counts_equal_their_evidence(sample_db, settings, pipeline):
+def assert_cells_equal_evidence(db, settings, pipeline) -> int:
+    """Every cell of every level counts exactly the sentences ``evidence`` lists for it."""
+    checked = 0
     for by in ("county", "city", "province"):
-        table = api.compare(by=by, db=sample_db, settings=settings, pipeline=pipeline)
-        checked = 0
+        table = api.compare(by=by, db=db, settings=settings, pipeline=pipeline)
         for row in table.rows:
             for sid, cell in row.cells.items():
                 if not cell.sentences:
                     continue
-                region = pipeline.gazetteer.by_adcode[row.adcode]
                 items = api.evidence(
                     strategy=sid,
-                    region=region.name,
+                    region=row.adcode,
                     by=by,
-                    db=sample_db,
+                    db=db,
                     settings=settings,
                     pipeline=pipeline,
                 )
                 assert len(items) == cell.sentences, (by, row.label, sid)
                 checked += 1
-        assert checked > 10
+    return checked
+
+
+def test_cell_counts_equal_their_evidence(sample_db, settings, pipeline):
+    assert assert_cells_equal_evidence(sample_db, settings, pipeline) > 30
 
 
 def test_evidence_marks_measures_and_links_sources(sample_db, settings, pipeline):
@@ -102,7 +106,7 @@ def test_xlsx_holds_the_csv_numbers(sample_db, settings, pipeline, tmp_path):
         for sid in table.strategies:
             assert int(xl[sid]) == int(csv_row[sid])
     evidence = list(wb["证据"].iter_rows(values_only=True))
-    assert len(evidence) - 1 == sum(r.total for r in table.rows)
+    assert len(evidence) - 1 == sum(c.sentences for r in table.rows for c in r.cells.values())
 
 
 def test_matrix_and_trend(sample_db, settings, pipeline, tmp_path):
@@ -177,3 +181,37 @@ def test_cli_tables_never_traceback_on_empty_filters(sample_db):
         ).stdout
     )
     assert [r["region"] for r in data["rows"]] == ["新田县"]
+
+
+def test_quoted_evidence_has_no_injected_spam(settings, pipeline, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "新田县推进县管校聘改革泛亚电竞\n泛亚电竞新田县实施县管校聘改革，交流轮岗教师300人。\n"
+        "泛亚电竞新田县推进集团化办学。\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    api.ingest([tmp_path / "a.txt"], db=db, settings=settings, pipeline=pipeline)
+    items = api.evidence(
+        strategy="teacher_allocation", region="新田县", db=db, settings=settings, pipeline=pipeline
+    )
+    assert items and all("泛亚" not in e.text and "泛亚" not in e.highlighted() for e in items)
+    assert any(
+        "【县管校聘】" in e.highlighted() and "【交流轮岗】" in e.highlighted() for e in items
+    )
+
+
+def test_trend_chart_keeps_missing_years_and_names_its_measure():
+    from junheng.corpus.analyses import Trend, TrendPoint
+    from junheng.reports.charts import all_periods, trend_figure
+
+    t = Trend("year", "县管校聘", (TrendPoint("2019", 4, 2, 1), TrendPoint("2022", 5, 1, 1)), 0)
+    fig = trend_figure(t)
+    ax = fig.axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2019", "2020", "2021", "2022"]
+    assert "县管校聘" in ax.get_title()
+    assert all_periods(["2021-11", "2022-02"], "month") == [
+        "2021-11",
+        "2021-12",
+        "2022-01",
+        "2022-02",
+    ]

@@ -296,6 +296,18 @@ def test_quick_mode_refuses_private_addresses_unless_allowed(
     assert docs and all(d["region_hint"] == "浙江省湖州市长兴县" for d in docs.values())
 
 
+def test_cli_exits_non_zero_with_the_reason_when_nothing_is_fetched(site, port, tmp_path):
+    from click.testing import CliRunner
+
+    from junheng.cli import cli
+
+    url = f"http://127.0.0.1:{port}/news/index.html"
+    result = CliRunner().invoke(cli, ["crawl", url, "--db", str(tmp_path / "q.db"), "--delay", "0"])
+    assert result.exit_code == 1
+    assert "nothing could be fetched" in result.stderr and "--allow-private" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_a_second_crawl_of_the_same_database_is_refused(sources, tmp_path, settings):
     db = str(tmp_path / "locked.db")
     with crawl_lock(db), pytest.raises(CrawlLocked, match="another crawl is writing"):

@@ -256,3 +256,29 @@ def test_crawl_lock_is_exclusive_and_released(tmp_path):
         pass
     with crawl_lock(db):
         pass
+
+
+def test_article_links_found_by_list_structure_when_no_url_shape_matches():
+    from scrapy.http import HtmlResponse
+
+    from junheng.crawler.sources import quick_sources
+    from junheng.crawler.spider import links
+
+    items = "".join(
+        f'<li><a href="/zwgk/jyxw/{k}">新田县推进县管校聘改革第{k}批教师交流</a>'
+        f"<span>2024-03-0{k}</span></li>"
+        for k in range(1, 6)
+    )
+    html = (
+        '<html><body><div class="nav"><a href="/">网站首页</a><a href="/zwgk/">政务公开</a>'
+        '<a href="/about/">关于我们联系我们</a></div>'
+        f'<ul class="news-list">{items}</ul>'
+        '<div class="page"><a href="/zwgk/jyxw/?p=2">下一页</a></div></body></html>'
+    )
+    url = "https://jyj.example.gov.cn/zwgk/jyxw/"
+    response = HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8")
+    (source,) = quick_sources([url]).sources
+    found = dict(links(response, source))
+    articles = sorted(u for u, kind in found.items() if kind == "article")
+    assert articles == [f"https://jyj.example.gov.cn/zwgk/jyxw/{k}" for k in range(1, 6)]
+    assert "https://jyj.example.gov.cn/about/" not in found

@@ -49,3 +49,59 @@ def test_jsonl_lines(tmp_path):
 def test_stdin(tmp_path):
     (item,) = load(["-"], stdin="双减落地。".encode())
     assert item.document.text == "双减落地。" and item.location == "-"
+
+
+def test_huge_text_is_refused_without_reading_it_and_the_others_go_on(tmp_path, settings, pipeline):
+    import tracemalloc
+
+    from junheng import api
+    from junheng.crawler.files import MAX_CHARS
+
+    big = tmp_path / "a_big.txt"
+    with big.open("w", encoding="utf-8") as fh:
+        for _ in range(20):
+            fh.write("新田县推进县管校聘改革，全县交流轮岗教师三百人。\n" * 14000)
+    long_ascii = tmp_path / "b_long.txt"
+    long_ascii.write_text("x" * (MAX_CHARS + 5), encoding="utf-8")
+    good = tmp_path / "c_good.txt"
+    good.write_text("云和县推进集团化办学。", encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    tracemalloc.start()
+    try:
+        report = api.ingest([big, long_ascii, good], db=db, settings=settings, pipeline=pipeline)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    by = {i.location.rsplit("/", 1)[-1]: i for i in report.items}
+    assert by["c_good.txt"].status == "added"
+    assert by["a_big.txt"].status == "failed" and "split it" in by["a_big.txt"].reason
+    assert by["b_long.txt"].status == "failed" and "too long" in by["b_long.txt"].reason
+    assert peak < 64 * 1024 * 1024  # the 20 MB file is never read whole
+
+
+def test_a_document_the_pipeline_cannot_handle_fails_alone(tmp_path, settings, pipeline):
+    from junheng import api
+    from junheng.crawler.files import Loaded, text_document
+
+    class Fragile:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def analyse_many(self, docs):
+            docs = list(docs)
+            if any("爆" in d.text for d in docs):
+                raise ValueError("boom")
+            return self.inner.analyse_many(docs)
+
+        def analyse(self, doc):
+            return next(iter(self.analyse_many([doc])))
+
+    items = [
+        Loaded("a", text_document("a", "新田县推进县管校聘改革。")),
+        Loaded("b", text_document("b", "爆")),
+    ]
+    out = dict(
+        (loaded.location, result)
+        for loaded, result in api.documents.analyse_each(Fragile(pipeline), items)
+    )
+    assert not isinstance(out["a"], str) and "boom" in out["b"]

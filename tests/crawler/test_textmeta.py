@@ -89,3 +89,16 @@ def test_interview_questions_are_not_bylines():
         "记者：谢谢您接受采访！\n"
     )
     assert parse_header(text).author == "李敏 王晨"
+
+
+def test_breadcrumbs_and_seo_spam_are_not_titles():
+    from junheng.crawler.textmeta import parse_header
+
+    for first in (
+        "首页 > 政务资讯 > 教育动态",
+        "当前位置：首页>>新闻中心>>教育要闻",
+        "您现在的位置： 首页 > 工作动态 > 正文",
+        "泛亚电竞官网-泛亚电竞APP下载-泛亚电竞平台入口",
+    ):
+        header = parse_header(f"{first}\n新田县推进县管校聘改革工作纪实\n2023-05-01\n正文。")
+        assert header.title == "新田县推进县管校聘改革工作纪实", first

@@ -60,3 +60,48 @@ def test_embedder_errors(settings, tmp_path):
         get_embedder(f"st:{tmp_path / 'no_such_model'}", cache_dir=tmp_path)
     with pytest.raises(ConfigError, match="junheng models build"):
         get_embedder("default", cache_dir=tmp_path / "empty")
+
+
+def test_semantic_search_on_a_corpus_it_cannot_write(db, settings, tmp_path, monkeypatch):
+    """A corpus nobody may write (opening it for writing fails) is searched all the same, with
+    the vectors kept in memory, and left as it was."""
+    from pathlib import Path
+
+    from junheng.errors import CorpusError
+
+    real_open = Corpus.open.__func__
+
+    def open_read_only(cls, path, **kwargs):
+        if not kwargs.get("readonly"):
+            raise CorpusError(f"database {path} is read-only")
+        return real_open(cls, path, **kwargs)
+
+    s = settings.with_overrides(embedder="tfidf", cache_dir=str(tmp_path / "cache"))
+    before = Path(db).read_bytes()
+    monkeypatch.setattr(Corpus, "open", classmethod(open_read_only))
+    result = api.search("城乡教师交流", db=db, mode="semantic", settings=s, limit=5)
+    assert len(result.hits) == 5
+    monkeypatch.undo()
+    assert Path(db).read_bytes() == before
+
+
+def test_the_embedder_loads_once_per_process(db, settings, monkeypatch):
+    from junheng.api.embeddings import _loaded_embedder
+    from junheng.models import embed
+
+    loads = []
+
+    def fake_get_embedder(spec, *, cache_dir, tokenizer=None):
+        loads.append(spec)
+        model = embed.TfidfEmbedder()
+        model.fit(["城乡教师流动", "集团化办学", "县管校聘改革", "双减政策"])
+        return model
+
+    monkeypatch.setattr(embed, "get_embedder", fake_get_embedder)
+    _loaded_embedder.cache_clear()
+    try:
+        for query in ("城乡教师流动", "集团化办学"):
+            api.search(query, db=db, mode="semantic", settings=settings, limit=3)
+    finally:
+        _loaded_embedder.cache_clear()
+    assert loads == ["default"]

@@ -16,6 +16,11 @@ def content_regions(doc):
     return [s.region.name if s.region else None for s in doc.sentences if not s.boilerplate]
 
 
+def all_regions(doc):
+    """Per content sentence, the names of every place it speaks for."""
+    return [[a.region.name for a in s.regions] for s in doc.sentences if not s.boilerplate]
+
+
 def test_roundup_paragraphs_attributed_from_internal_evidence(pipeline):
     doc = analyse_text(pipeline, ROUNDUP)
     regions = content_regions(doc)
@@ -57,17 +62,23 @@ def test_city_roundup_of_its_counties_attributes_each_paragraph(pipeline):
         "奎文区、潍城区严格控制大班额，全面消除56人以上大班额。\n"
     )
     doc = analyse_text(pipeline, text)
-    assert content_regions(doc) == ["潍坊市", "寿光市", "青州市", "昌乐县", "潍坊市"]
+    assert all_regions(doc) == [
+        ["潍坊市"],
+        ["寿光市"],
+        ["青州市"],
+        ["昌乐县"],
+        ["奎文区", "潍城区"],
+    ]
 
 
-def test_counties_listed_together_go_to_their_city(pipeline):
+def test_counties_listed_together_each_get_the_sentence(pipeline):
     text = (
         "安吉县深化城乡教育共同体建设\n"
         "安吉县累计组建城乡教共体32个，实现乡村学校全覆盖。\n"
         "德清县、长兴县也相继出台城乡教共体三年行动计划。\n"
     )
     doc = analyse_text(pipeline, text)
-    assert content_regions(doc) == ["安吉县", "安吉县", "湖州市"]
+    assert all_regions(doc) == [["安吉县"], ["安吉县"], ["德清县", "长兴县"]]
 
 
 def test_county_written_after_its_city_is_the_county(pipeline):
@@ -173,9 +184,12 @@ def test_provincial_meeting_report(pipeline):
         "会议要求，各地要严格落实公民同招和免试就近入学政策。\n"
         "自治区教育厅有关负责人表示，全区将力争到2027年有30个县通过评估。\n"
     )
-    regions = [s.region for s in analyse_text(pipeline, text).sentences if not s.boilerplate]
-    assert [r.county if r else None for r in regions] == ["", "", "", "利通区", "", ""]
+    doc = analyse_text(pipeline, text)
+    regions = [s.region for s in doc.sentences if not s.boilerplate]
+    assert [r.county if r else None for r in regions] == ["", "", "金凤区", "利通区", "", ""]
     assert {r.province for r in regions} == {"宁夏回族自治区"}
+    # the counties that passed the assessment each get the sentence; the province does not
+    assert all_regions(doc)[2] == ["金凤区", "大武口区", "利通区"]
 
 
 def test_parents_acting_and_places_that_cannot_be_resolved(pipeline):
@@ -231,13 +245,15 @@ def test_other_counties_named_after_a_county_paragraph(pipeline):
         "评估也指出，杞县、郏县部分乡村学校音体美专任教师不足。\n"
         "各地要以此次督导评估为契机，持续加大投入。\n"
     )
-    regions = [s.region for s in analyse_text(pipeline, text).sentences if not s.boilerplate]
+    doc = analyse_text(pipeline, text)
+    regions = [s.region for s in doc.sentences if not s.boilerplate]
     assert [(r.city, r.county) for r in regions] == [
         ("", ""),
         ("新乡市", "长垣市"),
-        ("", ""),
+        ("开封市", "杞县"),
         ("", ""),
     ]
+    assert all_regions(doc)[2] == ["杞县", "郏县"]
 
 
 def test_ordinary_openers_scenes_and_visits_keep_the_reports_place(pipeline):
@@ -300,11 +316,123 @@ def test_source_line_and_site_hint_give_the_main_place(pipeline):
 
 
 def test_renamed_units_and_functional_zones(pipeline):
+    # a former name is the place as the text names it, with today's unit's code
     doc = analyse_text(pipeline, "新津县教育局推进集团化办学。\n")
-    assert (doc.regions[0].city, doc.regions[0].county) == ("成都市", "新津区")
+    region = doc.regions[0]
+    assert (region.city, region.county, region.adcode) == ("成都市", "新津县", "510118")
     doc = analyse_text(pipeline, "江干区实施教师交流轮岗,交流教师80人。")
-    assert doc.regions[0].county == "上城区"
+    assert (doc.regions[0].county, doc.regions[0].adcode) == ("江干区", "330102")
+    # a functional zone is a place of its own under its city
     doc = analyse_text(pipeline, "长沙高新区推进集团化办学,新增学位3000个。")
-    assert (doc.regions[0].city, doc.regions[0].county) == ("长沙市", "")
+    assert (doc.regions[0].city, doc.regions[0].county) == ("长沙市", "长沙高新区")
+    assert doc.regions[0].adcode.startswith("4301Z")
     doc = analyse_text(pipeline, "芷江县推进县管校聘改革。")
     assert doc.regions[0].county == "芷江侗族自治县"
+
+
+def test_a_places_own_office_as_source_is_its_place(pipeline):
+    text = (
+        "8个县建设53个教师周转房项目\n"
+        "记者从张家口市教育局获悉，今年该市将加大教育投入，实施教师周转房项目。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert content_regions(doc)[1] == "张家口市"
+
+
+def test_city_acting_in_a_text_that_names_only_its_districts(pipeline):
+    text = (
+        "课后延时服务有了新消息\n"
+        "湖里区已确定在8所公办小学先行展开试点。\n"
+        "此前市里已确定7所市属小学将试点课后延时服务。\n"
+        "另外，海沧区也已确定首批试点课后延时服务。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text))[1:] == ["湖里区", "厦门市", "海沧区"]
+
+
+def test_schools_of_other_places_are_partners(pipeline):
+    text = (
+        "尤溪县推进山海协作\n"
+        "尤溪县西城中心小学与泉州晋江市华泰实验小学结为友好联盟校。\n"
+        "晋江市华泰实验小学每学期派出优质教师到尤溪送培送教。\n"
+        "两校还约定互派教师跟岗学习。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"尤溪县"}
+
+
+def test_a_county_opening_a_cited_title_is_its_own_case(pipeline):
+    text = (
+        "重庆市多个案例入选校外培训治理优秀案例\n"
+        "经严格评选，《渝中区“三个精准”压减学科类校外培训》《垫江县四大机制破解校外培训治理难题》"
+        "入选优秀案例。\n"
+        "市教委印发《重庆市校外培训机构管理办法》。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[1] == ["渝中区", "垫江县"]
+    assert regions[2] == ["重庆市"]
+
+
+def test_a_county_compared_with_its_city_stays_the_county(pipeline):
+    text = (
+        "宜章县推进“五育并举”\n"
+        "宜章县教育局持续推进“五育并举”。\n"
+        "优化课后服务，4所学校获批“全市首批课后服务示范校”，填补郴州市参加全国技能大赛空白。\n"
+        "建成青少年体育俱乐部4所，取得郴州市青少年竞技体育历史性突破。\n"
+    )
+    assert set(content_regions(analyse_text(pipeline, text))) == {"宜章县"}
+
+
+def test_prepositions_and_places_learned_from_are_not_actors(pipeline):
+    text = (
+        "深圳新改扩建学校\n"
+        "记者从深圳市教育局获悉，今年我市新改扩建学校42所。\n"
+        "根据市教育局提供的数据，2018年深圳新改扩建公办义务教育学校37所。\n"
+        "龙岗区借鉴合肥经验，推行城乡教共体。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2] == ["深圳市"]  # 根据市教育局… is no unknown place acting
+    assert regions[3] == ["龙岗区"]  # 合肥 is learned from
+
+
+def test_national_policy_quoted_belongs_to_no_place(pipeline):
+    text = (
+        "丹东市推进义务教育均衡发展\n"
+        "丹东市出台实施意见，推进学校标准化建设。\n"
+        "党的十八届三中全会通过的《决定》强调，要“大力促进教育公平，健全家庭经济困难学生资助体系。\n"
+        "统筹城乡义务教育资源均衡配置，实行校长教师交流轮岗，试行学区制”。\n"
+        "我市将推进学区制改革。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[2:] == [[], [], ["丹东市"]]
+
+
+def test_a_citys_school_in_a_districts_passage_keeps_the_district(pipeline):
+    text = (
+        "太原市将扩建改建以下学校\n"
+        "一、小店区\n"
+        "太原五中新校建设项目包括体育馆、教学楼。\n"
+        "二、万柏林\n"
+        "完成万柏林区实验中学等5所学校的操场建设。\n"
+    )
+    assert content_regions(analyse_text(pipeline, text))[1:] == [
+        "小店区",
+        "小店区",
+        "万柏林区",
+        "万柏林区",
+    ]
+
+
+def test_a_city_report_naming_only_its_counties(pipeline):
+    text = (
+        "我市今年投入3.2亿元改善农村薄弱学校办学条件\n"
+        "2015-04-08 来源:齐齐哈尔日报\n"
+        "记者从市教育局获悉，今年我市继续实施全面改善贫困地区义务教育薄弱学校基本办学条件工作。\n"
+        "按照计划，讷河市改造12所、依安县20所、克山县18所。\n"
+        "同时，市教育局要求各县（市）为项目学校配备教学仪器设备。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[0] == ["齐齐哈尔市"] and regions[1] == ["齐齐哈尔市"]  # 记者从市… is no place
+    assert regions[2] == ["讷河市", "依安县", "克山县"]
+    assert regions[3] == ["齐齐哈尔市"]  # a list of amounts opens no county's passage
+    # a county-level city speaks of itself as 我市 too
+    county = "讷河市推进学校改造\n讷河市今年改造学校12所。\n我市还将新建寄宿制学校2所。\n"
+    assert set(content_regions(analyse_text(pipeline, county))) == {"讷河市"}

@@ -1,5 +1,6 @@
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.sentences import split_sentences
+from tests.conftest import analyse_text
 
 
 def reasons(detector, text):
@@ -169,3 +170,31 @@ def test_comment_section_and_letter_furniture(segmenter):
     r = reasons(detector_for(segmenter), letter)
     assert r["宛教提〔2024〕17号"] and r["尊敬的张丽华委员："] and r["抄送：市政协提案委员会"]
     assert r["您提出的提案收悉。"] is None
+
+
+def test_wechat_furniture_is_boilerplate_and_never_a_search_hit(settings, pipeline, tmp_path):
+    from junheng import api
+
+    promo = [
+        "长按二维码关注新田教育公众号，获取更多县管校聘资讯",
+        "欢迎关注“新田教育”微信公众号",
+        "转发、点赞、在看三连",
+        "喜欢此内容的人还喜欢",
+    ]
+    (tmp_path / "a.txt").write_text(
+        "新田县推进县管校聘改革\n新田县推进县管校聘改革，全县交流轮岗教师300人。\n"
+        + "\n".join(promo)
+        + "\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "c.db")
+    api.ingest([tmp_path / "a.txt"], db=db, settings=settings, pipeline=pipeline)
+    hits = api.search("县管校聘", db=db, settings=settings, pipeline=pipeline).hits
+    assert all(h.text not in promo for h in hits) and hits
+
+
+def test_contact_and_address_lines_are_chrome(pipeline):
+    text = "青阳县推进五大行动\n青阳县教体局紧密结合实际。\n安徽科技报 电话/传真:0551-84908822\n地址:中国·安徽省合肥市花园街4号\n"
+    doc = analyse_text(pipeline, text)
+    assert [s.boilerplate for s in doc.sentences] == [False, False, True, True]
+    assert [r.name for r in doc.regions] == ["青阳县"]

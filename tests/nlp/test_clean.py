@@ -118,3 +118,21 @@ def test_unknown_insert_cut_into_single_characters(pipeline):
         doc.cleaned_text()
         == "全县义务教育学校全部达标,城乡教师交流轮岗制度全面落实,学校标准化建设稳步推进。"
     )
+
+
+def test_a_line_of_spam_terms_is_spam_but_a_sentence_about_gambling_is_not(pipeline):
+    text = (
+        "沅江市推进课后服务全覆盖\n"
+        "澳门葡京娱乐城官网 百家乐 老虎机\n"
+        "沅江市严厉打击校园周边赌博、彩票销售行为。\n"
+    )
+    doc = analyse_text(pipeline, text)
+    assert sentence(doc, "百家乐").boilerplate_reason == "spam"
+    assert not sentence(doc, "彩票销售").boilerplate
+
+
+def test_spam_term_glued_into_a_place_name_leaves_the_place(pipeline):
+    text = "陵川包养网县推进县管校聘改革。\n陵川包养网县新建学校3所。\n全县交流教师120人。"
+    doc = analyse_text(pipeline, text)
+    assert [r.text for r in doc.removed] == ["包养网", "包养网"]
+    assert {a.region.name for s in doc.sentences for a in s.regions} == {"陵川县"}

@@ -44,6 +44,12 @@ def test_document_titles_and_honours_are_not_measures(pipeline):
     assert measures(pipeline, "印发《关于推进集团化办学的实施意见》。") == []
     assert measures(pipeline, "该县先后获评全国县管校聘管理体制改革示范县。") == []
     assert measures(pipeline, "大力推进县管校聘管理体制改革示范县建设。") != []
+    # a list of honours closed as such: every term in it is a title
+    honours = "该区先后获全国责任督学挂牌督导创新区、全国义务教育课后服务典型案例单位等荣誉。"
+    assert measures(pipeline, honours) == []
+    # approval for a pilot is a measure, and so is passing a national assessment
+    assert measures(pipeline, "该县获批全国义务教育课后服务试点，全面推行课后服务。") != []
+    assert measures(pipeline, "该县通过全国义务教育发展基本均衡县评估认定。") != []
 
 
 def test_groups_need_an_action(pipeline):

@@ -112,3 +112,15 @@ def test_quoted_name_takes_the_category_its_own_words_give(pipeline):
     found = {m.canonical: m.category for s in doc.sentences for m in s.measures}
     assert found["城乡学校一体化办学"] == "school_collaboration"
     assert found["交流轮岗"] == "teacher_allocation"
+
+
+def test_corner_brackets_quote_a_name_like_double_quotes(pipeline):
+    from tests.conftest import analyse_text
+
+    doc = analyse_text(
+        pipeline,
+        "新田县教育局\n新田县实施『强师铸魂』工程，培训教师500人。\n新田县启动『四名』建设计划。\n",
+    )
+    found = {m.canonical: m.method for m in doc.measures}
+    assert found == {"强师铸魂": "quoted", "四名": "quoted"}
+    assert not any(ch in c for c in found for ch in "『』「」")

@@ -53,3 +53,46 @@ def test_markers():
     assert strong == {"县"} and weak == {"县"}
     strong, weak = markers("在全市率先开展试点,居全市第一。")
     assert not strong and not weak
+
+
+def test_city_short_forms_are_places_without_support(pipeline):
+    # prefecture-level cities by their short names, whatever jieba counts them as
+    for text, city in [
+        ("温州网讯 今年温州将新改扩建中小学181所。", "温州市"),
+        ("张家口8个县建设53个教师周转房项目。", "张家口市"),
+        ("银川聚焦群众关切，制定11项具体措施。", "银川市"),
+    ]:
+        assert (city[:-1], city, "short") in places(pipeline, text), text
+    # the few that are ordinary words first
+    assert places(pipeline, "阿里巴巴捐赠教学设备。") == []
+
+
+def test_former_names_as_written(pipeline):
+    found = places(pipeline, "横县隶属南宁市，户县地处关中平原。")
+    assert ("横县", "横县", "former") in found and ("户县", "户县", "former") in found
+
+
+def test_list_items_left_out_as_words_are_completed_by_the_list(pipeline):
+    # 长安 (also 石家庄's, and a word) and 高陵 (a word) are items of a list of 西安 districts
+    found = places(pipeline, "其中长安、周至、临潼、蓝田、高陵和灞桥区各15名。")
+    assert [(f[1]) for f in found] == ["长安区", "周至县", "临潼区", "蓝田县", "高陵区", "灞桥区"]
+    assert places(pipeline, "长安街两侧的高陵和古迹。") == []
+
+
+def test_short_form_of_a_name_ending_in_lin_qu(gazetteer):
+    beilin = gazetteer.find_region("碑林区")[0]
+    assert gazetteer.short_forms(beilin) == ["碑林"]
+
+
+def test_residence_categories_are_no_self_reference():
+    assert markers("非本市户籍学生按以下顺序招生。") == (set(), set())
+    assert markers("持本市居住证的随迁子女入学。") == (set(), set())
+    assert markers("本市将推进学区制改革。")[0] == {"市"}
+
+
+def test_verbs_before_an_institution_are_no_short_names(pipeline):
+    # 新建 is 南昌's 新建区 by name, and a verb before 高新区实验小学
+    assert [f[1] for f in places(pipeline, "青岛市高新区新建高新区实验小学等3所学校。")] == [
+        "青岛市"
+    ]
+    assert ("长沙", "长沙市", "short") in places(pipeline, "长沙高新区推进集团化办学。")

@@ -72,10 +72,11 @@ def test_region_measures_and_search_queries(sample_db, settings, pipeline):
     assert segmented_fts("  ") == '""'
     sql = search_sql(taxonomy, settings.strategy_threshold)
     hits = _rows(sample_db, sql, {"q": "县管校聘"}, fts=segmented_fts)
-    assert [h["地区"] for h in hits] == ["新田县"]
-    assert "教师配置" in hits[0]["策略"] and "县管校聘" in hits[0]["举措"]
+    # the measure sentence, and the honour (…县管校聘管理体制改革示范县) that names the word
+    assert [h["地区"] for h in hits] == ["新田县", "新田县"]
+    assert any("教师配置" in h["策略"] and "县管校聘" in h["举措"] for h in hits)
     # an unspaced phrase is cut into words, as `junheng search` does
-    assert len(_rows(sample_db, sql, {"q": "县管校聘改革"}, fts=segmented_fts)) == 1
+    assert len(_rows(sample_db, sql, {"q": "县管校聘改革"}, fts=segmented_fts)) == 2
     assert _rows(sample_db, sql, {"q": ""}, fts=segmented_fts) == []
 
 
@@ -116,3 +117,28 @@ def test_mark_terms_escapes():
     assert mark_terms("<b>县管校聘</b>与校聘", ["县管校聘", "校聘"]) == (
         "&lt;b&gt;<mark>县管校聘</mark>&lt;/b&gt;与<mark>校聘</mark>"
     )
+
+
+def test_serve_shows_live_data_read_only(tmp_path, sample_db, settings, pipeline):
+    """Datasette reads the corpus as it is now (not an immutable snapshot) and never writes."""
+    import asyncio
+
+    from junheng import api
+    from junheng.api.serve import build_datasette
+
+    db = str(tmp_path / "live.db")
+    Path(db).write_bytes(Path(sample_db).read_bytes())
+    ds = build_datasette(db, settings=settings)
+
+    async def count() -> int:
+        r = await ds.client.get("/corpus.json?sql=select+count(*)+as+n+from+documents&_shape=array")
+        return r.json()[0]["n"]
+
+    first = asyncio.run(count())
+    extra = tmp_path / "new.txt"
+    extra.write_text("云和县推进集团化办学，组建教育集团5个。", encoding="utf-8")
+    api.ingest([extra], db=db, settings=settings, pipeline=pipeline)
+    assert [asyncio.run(count()) for _ in range(4)] == [first + 1] * 4
+    write = asyncio.run(ds.client.get("/corpus.json?sql=delete+from+documents"))
+    assert write.status_code >= 400
+    assert asyncio.run(count()) == first + 1
