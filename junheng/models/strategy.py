@@ -75,6 +75,7 @@ class StrategyModel:
     estimators: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     _cues: np.ndarray | None = field(default=None, repr=False)
+    _stack: Any = field(default=None, repr=False)
 
     @property
     def ids(self) -> list[str]:
@@ -173,6 +174,7 @@ class StrategyModel:
             clf = LogisticRegression(C=self.c, max_iter=3000)
             clf.fit(x, y, sample_weight=weights)
             self.estimators[sid] = clf
+        self._stack = None
         self.summary = {
             "examples": len(examples),
             "by_source": dict(Counter(e.source for e in examples)),
@@ -189,10 +191,22 @@ class StrategyModel:
         if not n:
             return out
         x = self.features(examples, rows)
-        for j, sid in enumerate(self.ids):
-            if sid in self.estimators:
-                out[:, j] = self.estimators[sid].predict_proba(x)[:, 1]
+        weights, bias, columns = self._stacked()
+        if columns:
+            z = np.asarray(x @ weights) + bias
+            out[:, columns] = 1.0 / (1.0 + np.exp(-z))
         return out
+
+    def _stacked(self) -> tuple[Any, np.ndarray, list[int]]:
+        """The per-strategy regressions as one weight matrix (one product, not thirteen)."""
+        cached = getattr(self, "_stack", None)
+        if cached is None:
+            fitted = [j for j, sid in enumerate(self.ids) if sid in self.estimators]
+            coefs = [self.estimators[self.ids[j]].coef_[0] for j in fitted]
+            weights = np.stack(coefs, axis=1).astype(np.float64) if coefs else np.zeros((0, 0))
+            bias = np.array([self.estimators[self.ids[j]].intercept_[0] for j in fitted])
+            cached = self._stack = (weights, bias, fitted)
+        return cached
 
     def state(self) -> dict[str, Any]:
         """What is saved (the embedder is attached again on load)."""
