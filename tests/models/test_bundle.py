@@ -93,3 +93,17 @@ def test_instrument_for_coded_sentences(model_pipeline, rules_pipeline):
     for s in doc.sentences:
         if s.strategies and s.strategies[0].score >= 0.5:
             assert s.instrument in ids
+
+
+def test_a_named_measure_makes_its_strategy_even_odds_or_better():
+    from junheng.models.bundle import MEASURE_CATEGORY_PRIOR, ModelLabeller
+    from junheng.records import StrategyScore
+
+    labeller = ModelLabeller.__new__(ModelLabeller)
+    labeller.name = "test"
+    doc = labeller.document(
+        [[StrategyScore("teacher_allocation", 0.4)], [StrategyScore("teacher_allocation", 0.4)]]
+    )
+    # two sentences at 0.4 each: the document has it more likely than not (noisy-or)
+    assert doc[0].id == "teacher_allocation" and doc[0].score == round(1 - 0.6 * 0.6, 4)
+    assert MEASURE_CATEGORY_PRIOR > 0.5
