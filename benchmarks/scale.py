@@ -37,12 +37,28 @@ from benchmarks.scale_corpus import write_parts  # noqa: E402
 
 COMMON = ["教师", "学校", "教育", "学生", "发展", "工作", "建设", "推进", "提升", "全面"]
 MEASURES = [
-    "县管校聘", "集团化办学", "学区制", "双减", "控辍保学", "标准化学校建设", "教师交流轮岗",
-    "课后服务", "薄弱学校改造", "营养改善计划",
+    "县管校聘",
+    "集团化办学",
+    "学区制",
+    "双减",
+    "控辍保学",
+    "标准化学校建设",
+    "教师交流轮岗",
+    "课后服务",
+    "薄弱学校改造",
+    "营养改善计划",
 ]
 SEMANTIC = [
-    "城乡教师流动", "农村学校办学条件改善", "留守儿童关爱", "减轻学生作业负担", "名校带弱校",
-    "教育经费投入保障", "随迁子女入学", "信息化教学资源共享", "校长教师交流", "大班额化解",
+    "城乡教师流动",
+    "农村学校办学条件改善",
+    "留守儿童关爱",
+    "减轻学生作业负担",
+    "名校带弱校",
+    "教育经费投入保障",
+    "随迁子女入学",
+    "信息化教学资源共享",
+    "校长教师交流",
+    "大班额化解",
 ]
 GOALS = {
     "ingest": "all cores; ≥ 0.67× jieba per core",
@@ -389,7 +405,8 @@ def table(results: list[dict[str, Any]]) -> str:
     def semantic(r: dict) -> str:
         s = r["queries"]["semantic"]
         return (
-            f"{s['median_ms']:,.0f} ms (p95 {s['p95_ms']:,.0f}; first {r['queries']['semantic_first_s']:.1f} s)"
+            f"{s['median_ms']:,.0f} ms (p95 {s['p95_ms']:,.0f};"
+            f" first {r['queries']['semantic_first_s']:.1f} s)"
         )
 
     head = "| | " + " | ".join(f"at {size_of(r)}" for r in results) + " | goal |"
@@ -399,9 +416,7 @@ def table(results: list[dict[str, Any]]) -> str:
         _row(results, "`search` common word p95", q("search_common"), GOALS["search_common"])
     )
     lines.append(_row(results, "`search` measure term p95", q("search_measures"), "–"))
-    lines.append(
-        _row(results, "`search --region` p95", q("search_region"), GOALS["search_region"])
-    )
+    lines.append(_row(results, "`search --region` p95", q("search_region"), GOALS["search_region"]))
     lines.append(
         _row(
             results,
@@ -411,11 +426,16 @@ def table(results: list[dict[str, Any]]) -> str:
         )
     )
     lines.append(
-        _row(results, "`compare` one province p95", q("compare_province"), GOALS["compare_province"])
+        _row(
+            results, "`compare` one province p95", q("compare_province"), GOALS["compare_province"]
+        )
     )
     lines.append(
         _row(
-            results, "`measures`, whole corpus", q("measures_all", "median_ms"), GOALS["measures_all"]
+            results,
+            "`measures`, whole corpus",
+            q("measures_all", "median_ms"),
+            GOALS["measures_all"],
         )
     )
     lines.append(_row(results, "`search --semantic` per query", semantic, GOALS["semantic"]))

@@ -456,11 +456,20 @@ class Corpus:
 
     # ------------------------------------------------------------ reading
 
-    def iter_documents(self) -> Iterator[tuple[int, SourceDocument]]:
-        """Every stored document as it was ingested, for re-analysis."""
+    def document_ids(self) -> list[int]:
+        """Ids of every stored document, in order."""
+        return [r["id"] for r in self.query("select id from documents order by id")]
+
+    def iter_documents(self, ids: list[int] | None = None) -> Iterator[tuple[int, SourceDocument]]:
+        """Stored documents (``ids``, else all) as they were ingested, for re-analysis."""
+        where, params = "", ()
+        if ids is not None:
+            where = f" where id in ({','.join('?' for _ in ids)})"
+            params = tuple(ids)
         rows = self.query(
             "select id, location, text, kind, title, published, source, author, url, region_hint"
-            " from documents order by id"
+            f" from documents{where} order by id",
+            params,
         )
         for r in rows:
             yield (
