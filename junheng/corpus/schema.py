@@ -193,3 +193,45 @@ def m006_sentence_regions(db: Database) -> None:
         " select id, document_id, adcode, region_confidence, region_method, 0 from sentences"
         " where adcode is not null"
     )
+
+
+# FTS5 over the index terms and the places of each sentence (``r43 r4311 r431128``: every
+# prefix a region filter uses), so that a search within a region is one index query
+PLACE_TOKEN = "r"
+
+
+@migrations()
+def m007_search_places(db: Database) -> None:
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"drop trigger if exists sentences_{suffix}")
+    db.execute("drop table if exists sentences_fts")
+    db["sentences"].add_column("places", str)
+    db.execute(
+        "update sentences set places = (select group_concat(tok, ' ') from ("
+        f" select '{PLACE_TOKEN}' || substr(adcode, 1, 2) as tok from sentence_regions"
+        "  where sentence_id = sentences.id"
+        f" union select '{PLACE_TOKEN}' || substr(adcode, 1, 4) from sentence_regions"
+        "  where sentence_id = sentences.id"
+        f" union select '{PLACE_TOKEN}' || adcode from sentence_regions"
+        "  where sentence_id = sentences.id))"
+    )
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE sentences_fts USING FTS5 (index_text, places, content=sentences);
+        INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');
+        CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
+          INSERT INTO sentences_fts (rowid, index_text, places)
+          VALUES (new.rowid, new.index_text, new.places);
+        END;
+        CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
+          INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)
+          VALUES ('delete', old.rowid, old.index_text, old.places);
+        END;
+        CREATE TRIGGER sentences_au AFTER UPDATE OF index_text, places ON sentences BEGIN
+          INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)
+          VALUES ('delete', old.rowid, old.index_text, old.places);
+          INSERT INTO sentences_fts (rowid, index_text, places)
+          VALUES (new.rowid, new.index_text, new.places);
+        END;
+        """
+    )

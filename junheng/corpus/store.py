@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +16,19 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from junheng.corpus.crawl_schema import migrations as crawl_migrations
-from junheng.corpus.schema import migrations
+from junheng.corpus.schema import PLACE_TOKEN, migrations
 from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
 from junheng.nlp.lexicon import LexiconEntry
 from junheng.records import AnalysedDocument, Region, SourceDocument
 
 AddStatus = Literal["added", "unchanged"]
+
+
+def place_tokens(adcodes: Iterable[str]) -> str:
+    """A sentence's place tokens for the full-text index: every adcode prefix a region filter
+    may ask for (``r43 r4311 r431128``)."""
+    return " ".join(dict.fromkeys(PLACE_TOKEN + code[:k] for code in adcodes for k in (2, 4, 6)))
+
 
 # Tables holding a document's analysis (replaced as a whole by re-analysis), children first.
 ANALYSIS_TABLES = (
@@ -368,7 +375,7 @@ class Corpus:
         conn.executemany(
             "insert into sentences (document_id, idx, char_start, char_end, text, boilerplate,"
             " boilerplate_reason, adcode, region_confidence, region_method, instrument,"
-            " index_text) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " index_text, places) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
@@ -384,6 +391,7 @@ class Corpus:
                     s.instrument,
                     # boilerplate is never searched: leaving it out keeps the index small
                     "" if s.boilerplate else " ".join(index_terms(s.tokens)),
+                    place_tokens(a.region.adcode for a in s.regions) or None,
                 )
                 for idx, s in enumerate(doc.sentences)
             ],
