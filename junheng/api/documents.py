@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from junheng import workers as workers_mod
+from junheng.corpus import vector_index
 from junheng.corpus.store import Corpus
 from junheng.crawler.files import Loaded, load
 from junheng.pipeline import Pipeline, content_hash
@@ -133,7 +134,18 @@ def ingest(
                 if progress:
                     progress(loaded.location)
         corpus.set_meta("pipeline", pipeline.fingerprint)
+        if report.count("added"):
+            refresh_vectors(corpus, settings, pipeline)
     return report
+
+
+def refresh_vectors(corpus: Corpus, settings: Settings, pipeline: Pipeline) -> None:
+    """Extend the vector index semantic search built (the embedder loads only when there is
+    one)."""
+    if vector_index.any_index(corpus.path):
+        from junheng.api.embeddings import refresh_vectors as refresh
+
+        refresh(corpus, settings, pipeline)
 
 
 def analyse_each(
@@ -295,4 +307,5 @@ def reanalyse(
                 if progress:
                     progress(source.location)
         corpus.set_meta("pipeline", pipeline.fingerprint)
+        refresh_vectors(corpus, settings, pipeline)
     return ReanalyseReport(path, n_docs, n_sent, n_meas, pipeline.fingerprint, tuple(failed))

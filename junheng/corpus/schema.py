@@ -235,3 +235,16 @@ def m007_search_places(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m008_vector_index(db: Database) -> None:
+    # sentence vectors now live in a usearch index beside the corpus (corpus.db.vectors/),
+    # 8-bit and keyed by sentence id; the float32 table they replace is rebuilt there on the
+    # first semantic search. Each re-analysis records the first sentence id it replaced, so
+    # that the index drops and encodes those again.
+    db.execute("drop table if exists vectors")
+    db.execute(
+        "create table sentence_replacements"
+        " (id integer primary key autoincrement, first_sentence integer not null)"
+    )

@@ -216,35 +216,63 @@ def semantic_search(
     corpus: Corpus,
     query_vector: Any,
     *,
-    ids: Sequence[int],
-    matrix: Any,
+    vectors: Any,
     regions: Sequence[Region] = (),
     strategy: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) among
-    ``ids`` (rows of ``matrix``), within the filters."""
+    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) within
+    the filters, from ``vectors`` (``vector_index.Vectors``): the nearest neighbours of the
+    index, filtered, widening the search while too few pass; a filter that keeps few
+    sentences is searched exactly among them."""
     import numpy as np
 
-    if not len(ids):
-        return []
-    scores = matrix @ np.asarray(query_vector, dtype=np.float32)
-    if regions or strategy:
-        params: dict[str, object] = {}
-        where = [COUNTED, *_filter_clauses(regions, strategy, params)]
-        allowed = {
+    query = np.asarray(query_vector, dtype=np.float32)
+    params: dict[str, object] = {}
+    where = [COUNTED, *_filter_clauses(regions, strategy, params)]
+    count = max(limit * 4, 50)
+    ranked: dict[int, float] = {}
+    for _ in range(4):
+        near = vectors.search(query, count)
+        if not near:
+            break
+        keep = _allowed(corpus, [i for i, _ in near], where, params)
+        ranked = {i: score for i, score in near if i in keep}
+        if len(ranked) >= limit or len(near) < count:
+            break
+        count *= 8
+    else:
+        if regions or strategy:  # a selective filter: every sentence it keeps, exactly
+            ids = [
+                r["id"]
+                for r in corpus.query(
+                    f"select s.id from sentences s join documents d on d.id = s.document_id"
+                    f" where {' and '.join(where)}",
+                    params,
+                )
+            ]
+            ranked = dict(vectors.exact(ids, query, limit))
+    top = dict(sorted(ranked.items(), key=lambda kv: -kv[1])[:limit])
+    return _hits(corpus, top, terms=())
+
+
+def _allowed(
+    corpus: Corpus, ids: list[int], where: list[str], params: dict[str, object]
+) -> set[int]:
+    """Which of ``ids`` pass the conditions ``where`` (over ``s`` and ``d``)."""
+    out: set[int] = set()
+    for k in range(0, len(ids), 900):
+        part = ids[k : k + 900]
+        marks = ",".join(str(int(i)) for i in part)
+        out.update(
             r["id"]
             for r in corpus.query(
                 f"select s.id from sentences s join documents d on d.id = s.document_id"
-                f" where {' and '.join(where)}",
+                f" where s.id in ({marks}) and {' and '.join(where)}",
                 params,
             )
-        }
-        keep = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
-        scores = np.where(keep, scores, -np.inf)
-    top = [i for i in np.argsort(-scores)[:limit] if np.isfinite(scores[i])]
-    ranked = {ids[i]: float(scores[i]) for i in top}
-    return _hits(corpus, ranked, terms=())
+        )
+    return out
 
 
 def _hits(corpus: Corpus, ranked: dict[int, float], *, terms: Sequence[str]) -> list[SearchHit]:

@@ -347,6 +347,13 @@ class Corpus:
             return self._insert_analysis(doc_id, doc, analysed_with, index_terms)
 
     def _delete_analysis(self, doc_id: int) -> None:
+        first = self.db.conn.execute(
+            "select min(id) from sentences where document_id = ?", (doc_id,)
+        ).fetchone()[0]
+        if first is not None:  # vector indexes re-encode from here (see vector_index)
+            self.db.conn.execute(
+                "insert into sentence_replacements (first_sentence) values (?)", (first,)
+            )
         for table in ANALYSIS_TABLES:
             self.db.execute(f"delete from [{table}] where document_id = ?", (doc_id,))
 
