@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from junheng.corpus import tallies
 from junheng.corpus.filters import Filters
-from junheng.corpus.search import PLACES_JOIN
+from junheng.corpus.search import PLACES_JOIN, region_clause
 from junheng.corpus.store import Corpus
 from junheng.errors import QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
@@ -130,8 +131,8 @@ def row_clause(region: Region, by: Level, params: dict[str, object]) -> str:
         prefix = region.adcode[:2] if region.adcode[:2] in MUNICIPALITIES else region.adcode[:4]
     else:
         prefix = region.adcode[:2]
-    params["row_prefix"] = prefix + "%"
-    return "sr.adcode like :row_prefix"
+    params["row_prefix"] = prefix + "*"
+    return "sr.adcode glob :row_prefix"
 
 
 def compare(
@@ -142,14 +143,27 @@ def compare(
     threshold: float = 0.5,
     filters: Filters | None = None,
     ambiguous: Callable[[str], bool] | None = None,
+    direct: bool = False,
 ) -> Comparison:
     """Rows are regions at level ``by``; cells count counted sentences carrying each strategy
-    (score ≥ ``threshold``) and list the distinct measures of that strategy in them. A county
-    whose name is ``ambiguous`` is labelled with its city (西安市长安区)."""
+    (score ≥ ``threshold``) and list the distinct measures of that strategy in them (by
+    name). A county whose name is ``ambiguous`` is labelled with its city (西安市长安区).
+
+    County tables at the default threshold, with no years or strategy filter, are read from
+    the maintained tallies (``tallies``); the others, or any with ``direct``, are counted from
+    the sentences (the same figures)."""
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
     filters = filters or Filters()
     columns = tuple(s for s in strategies if not filters.strategies or s in filters.strategies)
+    if (
+        not direct
+        and by == "county"
+        and threshold == tallies.THRESHOLD
+        and filters.years == (None, None)
+        and not filters.strategies
+    ):
+        return _from_tallies(corpus, columns, filters, ambiguous)
     params: dict[str, object] = {"t": threshold}
     where = f"{filters.where(params)} and {filters.place_where(params)}"
     # one row per sentence and place: a sentence counts once for each of its places
@@ -216,7 +230,7 @@ def compare(
         cells = {
             sid: Cell(
                 len(per.get(sid, ())),
-                tuple(cell_meas[key].get(sid, {})),
+                tuple(sorted(cell_meas[key].get(sid, {}))),
                 len(cell_docs[key].get(sid, ())),
                 round(len(per.get(sid, ())) / base, 4),
             )
@@ -258,6 +272,89 @@ def compare(
     )
 
 
+def _from_tallies(
+    corpus: Corpus,
+    columns: tuple[str, ...],
+    filters: Filters,
+    ambiguous: Callable[[str], bool] | None,
+) -> Comparison:
+    """``compare(by="county")`` from the maintained tallies: one summary row per cell."""
+    params: dict[str, object] = {}
+    where = "1"
+    if filters.regions:
+        where, params = region_clause(filters.regions, "adcode", key="place")
+    counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for r in corpus.iterate(
+        f"select adcode, strategy, kind, k from csum where k > 0 and adcode != '' and {where}",
+        params,
+    ):
+        counts[r["adcode"]][(r["strategy"], r["kind"])] = r["k"]
+    names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in corpus.iterate(
+        "select adcode, strategy, value from ctally where kind = 'measure' and adcode != ''"
+        f" and {where} order by adcode, strategy, value",
+        params,
+    ):
+        names[r["adcode"]][r["strategy"]].append(r["value"])
+    places = {
+        r["adcode"]: r for r in corpus.query("select adcode, province, city, county from regions")
+    }
+    out = []
+    for adcode, per in counts.items():
+        docs = per.get(("*", "doc"), 0)
+        if not any(per.get((sid, "text")) for sid in columns) or docs < filters.min_docs:
+            continue
+        place = places[adcode]
+        label, province, city, county, level, code = _row_key(
+            "county", place["province"], place["city"] or "", place["county"] or "", adcode
+        )
+        if level == "county" and ambiguous is not None and ambiguous(county):
+            label = (city or province) + county
+        measured = per.get(("#m", "text"), 0)
+        cells = {
+            sid: Cell(
+                per.get((sid, "text"), 0),
+                tuple(names[adcode].get(sid, ())),
+                per.get((sid, "doc"), 0),
+                round(per.get((sid, "text"), 0) / (measured or 1), 4),
+            )
+            for sid in columns
+        }
+        out.append(
+            Row(
+                label,
+                province,
+                city,
+                county,
+                level,
+                docs,
+                cells,
+                code,
+                measured,
+                per.get(("*", "text"), 0),
+            )
+        )
+    out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
+    unattributed = 0
+    if not filters.regions:
+        row = corpus.query(
+            "select k from csum where adcode = '' and strategy = '*' and kind = 'text'"
+        )
+        unattributed = row[0]["k"] if row else 0
+    labelled_by = tuple(
+        r["value"]
+        for r in corpus.query(
+            "select value, sum(n) as n from ctally where strategy = '@' and kind = 'method'"
+            f" and {where if filters.regions else '1'} group by value order by n desc, value",
+            params,
+        )
+    )
+    notes = () if out else (f"no sentences match ({filters.describe()})",)
+    return Comparison(
+        "county", columns, tuple(out), unattributed, tallies.THRESHOLD, notes, filters, labelled_by
+    )
+
+
 def evidence(
     corpus: Corpus,
     *,
@@ -280,15 +377,21 @@ def evidence(
     ]
     if region is None:
         where.append("sr.adcode is null")
-    else:
+        tables = f"""sentence_strategies ss
+        join sentences s on s.id = ss.sentence_id
+        join documents d on d.id = s.document_id
+        {PLACES_JOIN}"""
+    else:  # from the place's sentences (an index range), whatever the planner's statistics
         where.append(row_clause(region, by, params))
+        tables = """sentence_regions sr
+        cross join sentences s on s.id = sr.sentence_id
+        cross join sentence_strategies ss on ss.sentence_id = s.id
+        join documents d on d.id = s.document_id
+        left join regions r on r.adcode = sr.adcode"""
     sql = f"""
         select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location, d.removed,
                coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province) as place, ss.score
-        from sentence_strategies ss
-        join sentences s on s.id = ss.sentence_id
-        join documents d on d.id = s.document_id
-        {PLACES_JOIN}
+        from {tables}
         where {" and ".join(where)}
         order by d.published desc, s.id
     """

@@ -248,3 +248,17 @@ def m008_vector_index(db: Database) -> None:
         "create table sentence_replacements"
         " (id integer primary key autoincrement, first_sentence integer not null)"
     )
+
+
+@migrations()
+def m009_tallies(db: Database) -> None:
+    # each sentence's text key (distinct counting without comparing texts) and the tallies
+    # triggers keep for compare and measures (junheng/corpus/tallies.py)
+    from junheng.corpus.tallies import fill_sql, schema_sql, text_key
+
+    db["sentences"].add_column("text_key", int)
+    db.conn.create_function("junheng_text_key", 1, text_key, deterministic=True)
+    db.execute("update sentences set text_key = junheng_text_key(text)")
+    db.executescript(schema_sql())
+    for statement in fill_sql():
+        db.execute(statement)

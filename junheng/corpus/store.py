@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from junheng.corpus.crawl_schema import migrations as crawl_migrations
 from junheng.corpus.schema import PLACE_TOKEN, migrations
+from junheng.corpus.tallies import text_key
 from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
 from junheng.nlp.lexicon import LexiconEntry
 from junheng.records import AnalysedDocument, Region, SourceDocument
@@ -31,10 +32,11 @@ def place_tokens(adcodes: Iterable[str]) -> str:
 
 
 # Tables holding a document's analysis (replaced as a whole by re-analysis), children first.
+# (Labels and measures go before places: the tally triggers then do the least work.)
 ANALYSIS_TABLES = (
-    "sentence_regions",
     "sentence_strategies",
     "measures",
+    "sentence_regions",
     "document_strategies",
     "document_regions",
     "sentences",
@@ -382,7 +384,7 @@ class Corpus:
         conn.executemany(
             "insert into sentences (document_id, idx, char_start, char_end, text, boilerplate,"
             " boilerplate_reason, adcode, region_confidence, region_method, instrument,"
-            " index_text, places) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " index_text, places, text_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
@@ -399,6 +401,7 @@ class Corpus:
                     # boilerplate is never searched: leaving it out keeps the index small
                     "" if s.boilerplate else " ".join(index_terms(s.tokens)),
                     place_tokens(a.region.adcode for a in s.regions) or None,
+                    text_key(s.text),
                 )
                 for idx, s in enumerate(doc.sentences)
             ],
@@ -429,6 +432,13 @@ class Corpus:
                 for m in s.measures
             )
             strategy_rows.extend((sid, doc_id, st.id, st.score, st.method) for st in s.strategies)
+        # places first, then measures, then labels: each tally trigger pairs the new row
+        # with the rows already there, so every combination is counted once
+        conn.executemany(
+            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
+            " rank) values (?, ?, ?, ?, ?, ?)",
+            region_rows,
+        )
         conn.executemany(
             "insert into measures (document_id, sentence_id, term, canonical, category,"
             " char_start, char_end, method, figures) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -438,11 +448,6 @@ class Corpus:
             "insert into sentence_strategies (sentence_id, document_id, strategy, score, method)"
             " values (?, ?, ?, ?, ?)",
             strategy_rows,
-        )
-        conn.executemany(
-            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
-            " rank) values (?, ?, ?, ?, ?, ?)",
-            region_rows,
         )
         conn.executemany(
             "insert into document_strategies (document_id, strategy, score, method)"
