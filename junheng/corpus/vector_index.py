@@ -20,11 +20,12 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from junheng.corpus.store import Corpus
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ENCODE_BATCH = 4096
 
@@ -113,6 +114,8 @@ class Vectors:
 
     def search(self, query: np.ndarray, count: int) -> list[tuple[int, float]]:
         """(sentence id, cosine similarity) of the ``count`` nearest, best first."""
+        import numpy as np
+
         found: dict[int, float] = {}
         if self.stored is not None and len(self.stored):
             want = count if self.dropped_from is None else count * 2 + 50
@@ -128,6 +131,8 @@ class Vectors:
 
     def exact(self, ids: list[int], query: np.ndarray, count: int) -> list[tuple[int, float]]:
         """The nearest among ``ids`` only (for selective filters), best first."""
+        import numpy as np
+
         keys = np.asarray(ids, dtype=np.uint64)
         scores = np.full(len(keys), -np.inf, dtype=np.float32)
         if self.stored is not None and len(self.stored) and len(keys):
@@ -152,6 +157,8 @@ class Vectors:
 def _encode(
     encode: Callable[[list[str]], np.ndarray], chunk: list[tuple[int, str]]
 ) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     ids = np.fromiter((i for i, _ in chunk), dtype=np.uint64, count=len(chunk))
     return ids, np.asarray(encode([t for _, t in chunk]), dtype=np.float32)
 
@@ -182,6 +189,8 @@ def update(
                 index, covered, seen = _new_index(dim), 0, 0
         low, last = _replaced_since(corpus, seen)
         if low is not None and low <= covered:
+            import numpy as np
+
             stale = np.asarray(index.keys, dtype=np.uint64)
             stale = stale[stale >= low]
             if len(stale):
@@ -267,6 +276,8 @@ def open_vectors(
         dropped = low if low is not None and low <= covered else None
         if dropped is not None:
             covered = dropped - 1
+    import numpy as np
+
     ids, rows = [], []
     for chunk in _sentences(corpus, covered):  # what the stored index lacks (read-only)
         part_ids, part = _encode(encode, chunk)
