@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import re
 import sqlite3
@@ -55,6 +56,8 @@ class Segmenter:
         self._char_freq: dict[str, int] | None = None
         self._place_words: frozenset[str] | None = None
         self._index_memo: dict[str, tuple[str, ...]] = {}
+        self._logp: dict[str, float] = {}  # log probability of each word met (see cut)
+        self._logtotal: float | None = None
         self._base_freq: dict[str, int] = {}
 
     @cached_property
@@ -160,7 +163,75 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """Tokens covering ``text`` exactly (whitespace included), in order."""
-        return list(self.tokenizer.cut(text, HMM=self.hmm))
+        if self.hmm:
+            return list(self.tokenizer.cut(text, HMM=True))
+        return self._cut_exact(text)
+
+    def _cut_exact(self, text: str) -> list[str]:
+        """``jieba.Tokenizer.cut(text, HMM=False)``, step for step, with the route's log
+        probabilities looked up once per word instead of recomputed at every position
+        (the same floating-point sums, so the same cut; about twice as fast)."""
+        import jieba
+
+        tk = self.tokenizer
+        freq = tk.FREQ
+        memo = self._logp
+        if self._logtotal is None:
+            self._logtotal = math.log(tk.total)
+        logtotal = self._logtotal
+        eng = jieba.re_eng.match
+        out: list[str] = []
+        for blk in jieba.re_han_default.split(text):
+            if not blk:
+                continue
+            if not jieba.re_han_default.match(blk):
+                for x in jieba.re_skip_default.split(blk):
+                    if jieba.re_skip_default.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+                continue
+            n = len(blk)
+            dag: list[list[int]] = []
+            for k in range(n):
+                ends = []
+                i = k
+                frag = blk[k]
+                while i < n and frag in freq:
+                    if freq[frag]:
+                        ends.append(i)
+                    i += 1
+                    frag = blk[k : i + 1]
+                dag.append(ends or [k])
+            score = [0.0] * (n + 1)
+            step = [0] * (n + 1)
+            for idx in range(n - 1, -1, -1):
+                best_v = best_x = None
+                for x in dag[idx]:
+                    word = blk[idx : x + 1]
+                    lp = memo.get(word)
+                    if lp is None:
+                        lp = memo[word] = math.log(freq.get(word) or 1) - logtotal
+                    v = lp + score[x + 1]
+                    if best_v is None or v > best_v or (v == best_v and x > best_x):
+                        best_v, best_x = v, x
+                score[idx], step[idx] = best_v, best_x  # type: ignore[assignment]
+            x = 0
+            buf = ""
+            while x < n:
+                y = step[x] + 1
+                word = blk[x:y]
+                if y - x == 1 and eng(word):
+                    buf += word
+                else:
+                    if buf:
+                        out.append(buf)
+                        buf = ""
+                    out.append(word)
+                x = y
+            if buf:
+                out.append(buf)
+        return out
 
     @property
     def char_freq(self) -> dict[str, int]:

@@ -58,3 +58,13 @@ def test_a_query_is_cut_without_loading_the_dictionary_and_as_the_full_one_cuts(
         assert light.query_terms(query) == full.query_terms(query)
         assert light.splits(query) == full.splits(query)
     assert light._tk is None  # never loaded
+
+
+def test_cut_is_jiebas_dictionary_only_cut(pipeline):
+    from junheng.api import sample_paths
+
+    seg = pipeline.segmenter
+    texts = [p.read_text(encoding="utf-8") for p in sample_paths()]
+    texts += ["", " \r\n\t", "abc def 12.5% 教育-改革", "ＡＢＣ全角 😀", "县管校聘县管校聘"]
+    for text in texts:
+        assert seg.cut(text) == list(seg.tokenizer.cut(text, HMM=False))
