@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,9 +11,9 @@ from typing import Literal
 
 from junheng.corpus import tallies
 from junheng.corpus.filters import Filters
-from junheng.corpus.search import PLACES_JOIN, region_clause
+from junheng.corpus.search import PLACES_JOIN, region_prefix
 from junheng.corpus.store import Corpus
-from junheng.errors import QueryError, invalid_value_msg
+from junheng.errors import CorpusError, QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
 
 Level = Literal["county", "city", "province"]
@@ -272,6 +273,9 @@ def compare(
     )
 
 
+_EMPTY = Cell(0, (), 0, 0.0)
+
+
 def _from_tallies(
     corpus: Corpus,
     columns: tuple[str, ...],
@@ -281,21 +285,27 @@ def _from_tallies(
     """``compare(by="county")`` from the maintained tallies: one summary row per cell."""
     params: dict[str, object] = {}
     where = "1"
-    if filters.regions:
-        where, params = region_clause(filters.regions, "adcode", key="place")
+    if filters.regions:  # adcode prefixes as GLOB: an index range
+        where = "(" + " or ".join(f"adcode glob :place{k}" for k in range(len(filters.regions)))
+        where += ")"
+        params = {f"place{k}": region_prefix(r) + "*" for k, r in enumerate(filters.regions)}
+    conn = corpus.db.conn
     counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-    for r in corpus.iterate(
-        f"select adcode, strategy, kind, k from csum where k > 0 and adcode != '' and {where}",
-        params,
-    ):
-        counts[r["adcode"]][(r["strategy"], r["kind"])] = r["k"]
-    names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in corpus.iterate(
-        "select adcode, strategy, value from ctally where kind = 'measure' and adcode != ''"
-        f" and {where} order by adcode, strategy, value",
-        params,
-    ):
-        names[r["adcode"]][r["strategy"]].append(r["value"])
+    try:
+        for adcode, strategy, kind, k in conn.execute(
+            f"select adcode, strategy, kind, k from csum where k > 0 and adcode != '' and {where}",
+            params,
+        ):
+            counts[adcode][(strategy, kind)] = k
+        names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for adcode, strategy, value in conn.execute(
+            "select adcode, strategy, value from ctally where kind = 'measure' and adcode != ''"
+            f" and {where} order by adcode, strategy, value",
+            params,
+        ):
+            names[adcode][strategy].append(value)
+    except sqlite3.Error as exc:
+        raise CorpusError(f"database {corpus.path}: {exc}") from None
     places = {
         r["adcode"]: r for r in corpus.query("select adcode, province, city, county from regions")
     }
@@ -311,15 +321,19 @@ def _from_tallies(
         if level == "county" and ambiguous is not None and ambiguous(county):
             label = (city or province) + county
         measured = per.get(("#m", "text"), 0)
-        cells = {
-            sid: Cell(
-                per.get((sid, "text"), 0),
-                tuple(names[adcode].get(sid, ())),
-                per.get((sid, "doc"), 0),
-                round(per.get((sid, "text"), 0) / (measured or 1), 4),
+        cells = {}
+        for sid in columns:
+            n = per.get((sid, "text"), 0)
+            cells[sid] = (
+                Cell(
+                    n,
+                    tuple(names[adcode].get(sid, ())),
+                    per.get((sid, "doc"), 0),
+                    round(n / (measured or 1), 4),
+                )
+                if n
+                else _EMPTY
             )
-            for sid in columns
-        }
         out.append(
             Row(
                 label,

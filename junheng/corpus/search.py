@@ -70,7 +70,7 @@ def fts_query(
 
 def place_token(region: Region) -> str:
     """The index token of a region filter: the adcode prefix every place inside it shares."""
-    return PLACE_TOKEN + _prefix(region)
+    return PLACE_TOKEN + region_prefix(region)
 
 
 def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -105,7 +105,7 @@ def places_clause(regions: Sequence[Region], key: str = "region") -> tuple[str, 
     )
 
 
-def _prefix(region: Region) -> str:
+def region_prefix(region: Region) -> str:
     """The adcode prefix of every unit inside ``region``."""
     if region.level == "county":
         return region.adcode
@@ -123,7 +123,7 @@ def region_clause(
     params: dict[str, str] = {}
     for k, r in enumerate(regions):
         parts.append(f"{column} like :{key}{k}")
-        params[f"{key}{k}"] = _prefix(r) + "%"
+        params[f"{key}{k}"] = region_prefix(r) + "%"
     return "(" + " or ".join(parts) + ")", params
 
 

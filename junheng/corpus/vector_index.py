@@ -200,7 +200,7 @@ def update(
         done = 0
         for chunk in _sentences(corpus, covered):
             ids, vectors = _encode(encode, chunk)
-            index.add(ids, vectors, threads=1)
+            index.add(ids, vectors)  # all cores
             done += len(chunk)
             if progress:
                 progress(done)
