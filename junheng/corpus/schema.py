@@ -259,6 +259,5 @@ def m009_tallies(db: Database) -> None:
     db["sentences"].add_column("text_key", int)
     db.conn.create_function("junheng_text_key", 1, text_key, deterministic=True)
     db.execute("update sentences set text_key = junheng_text_key(text)")
-    db.executescript(schema_sql())
-    for statement in fill_sql():
+    for statement in [*schema_sql(), *fill_sql()]:
         db.execute(statement)

@@ -174,7 +174,8 @@ def search(
         limit :pool
     """
     rows = corpus.query(sql, params)
-    rows.sort(key=lambda r: (r["rank"], _descending(r["published"])))
+    rows.sort(key=lambda r: r["published"] or "", reverse=True)  # undated last
+    rows.sort(key=lambda r: r["rank"])  # stable: equal ranks stay newest first
     ranked: dict[int, float] = {}
     for row in rows:
         if pieces and contains is not None:
@@ -185,13 +186,6 @@ def search(
         if len(ranked) >= limit:
             break
     return _hits(corpus, ranked, terms=terms)
-
-
-def _descending(published: str | None) -> tuple[int, str]:
-    """Sort key putting later dates first and undated documents last."""
-    if not published:
-        return (1, "")
-    return (0, "".join(chr(0x10FFFF - ord(c)) for c in published))
 
 
 def _filter_clauses(

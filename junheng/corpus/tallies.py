@@ -186,17 +186,22 @@ def _document(r: str, sign: int, *, every: bool = False) -> list[str]:
     ]
 
 
-def _trigger(name: str, event: str, body: list[str], when: str = "") -> str:
-    cleanup = [
-        "delete from ctally where n = 0;",
-        "delete from mtally where n = 0;",
-    ]
+def _trigger(name: str, event: str, body: list[str], when: str = "", *, adds: bool = False) -> str:
+    """A trigger running ``body``; one that may subtract then drops the emptied tallies."""
+    cleanup = (
+        []
+        if adds
+        else [
+            "delete from ctally where n = 0;",
+            "delete from mtally where n = 0;",
+        ]
+    )
     when = f" when {when}" if when else ""
     return f"create trigger {name} {event}{when} begin\n" + "\n".join(body + cleanup) + "\nend;"
 
 
-def schema_sql() -> str:
-    """Tables, indexes and triggers of the tallies (migration m009)."""
+def schema_sql() -> list[str]:
+    """Tables, indexes and triggers of the tallies (migration m009), one statement each."""
     counted = "(coalesce({r}.relevant, 1) = 1 and {r}.duplicate_of is null)"
     changed = (
         f"{counted.format(r='old')} is not {counted.format(r='new')}"
@@ -230,6 +235,7 @@ def schema_sql() -> str:
             "after insert on sentence_strategies",
             _ss_trigger("new", 1),
             f"new.score >= {THRESHOLD}",
+            adds=True,
         ),
         _trigger(
             "tally_ss_ad",
@@ -249,9 +255,16 @@ def schema_sql() -> str:
             _ss_trigger("new", 1),
             f"new.score >= {THRESHOLD}",
         ),
-        _trigger("tally_sr_ai", "after insert on sentence_regions", _sr_trigger("new", 1)),
+        _trigger(
+            "tally_sr_ai",
+            "after insert on sentence_regions",
+            _sr_trigger("new", 1),
+            # a writer stores places before labels and measures: nothing to pair with yet
+            "exists (select 1 from sentence_strategies x where x.sentence_id = new.sentence_id)"
+            " or exists (select 1 from measures x where x.sentence_id = new.sentence_id)",
+        ),
         _trigger("tally_sr_ad", "after delete on sentence_regions", _sr_trigger("old", -1)),
-        _trigger("tally_m_ai", "after insert on measures", _m_trigger("new", 1)),
+        _trigger("tally_m_ai", "after insert on measures", _m_trigger("new", 1), adds=True),
         _trigger("tally_m_ad", "after delete on measures", _m_trigger("old", -1)),
         _trigger(
             "tally_d_au",
@@ -260,7 +273,7 @@ def schema_sql() -> str:
             changed,
         ),
     ]
-    return "\n".join(parts)
+    return parts
 
 
 def fill_sql() -> list[str]:
