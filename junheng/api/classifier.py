@@ -305,7 +305,8 @@ def _store(
             changed += before[r["id"]] != {sid for sid, sc in lab.items() if sc >= threshold}
             corpus.db.execute("delete from sentence_strategies where sentence_id = ?", (r["id"],))
             corpus.db.execute(
-                "update sentences set instrument = ? where id = ?", (inst if lab else None, r["id"])
+                "update sentence_rows set instrument = ? where id = ?",
+                (inst if lab else None, r["id"]),
             )
             corpus.db.conn.executemany(
                 "insert into sentence_strategies"

@@ -170,7 +170,7 @@ def compare(
     # one row per sentence and place: a sentence counts once for each of its places
     rows = corpus.query(
         f"""
-        select s.text as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
+        select s.text_key as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
                sr.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
@@ -183,7 +183,7 @@ def compare(
     mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select s.text as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
+        select s.text_key as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
                r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id

@@ -39,7 +39,7 @@ ANALYSIS_TABLES = (
     "sentence_regions",
     "document_strategies",
     "document_regions",
-    "sentences",
+    "sentence_rows",
 )
 # The sentences analyses count (alias s, joined with documents as d): article text of documents
 # about compulsory education, each report once (syndicated copies point to their original).
@@ -350,7 +350,7 @@ class Corpus:
 
     def _delete_analysis(self, doc_id: int) -> None:
         first = self.db.conn.execute(
-            "select min(id) from sentences where document_id = ?", (doc_id,)
+            "select min(id) from sentence_rows where document_id = ?", (doc_id,)
         ).fetchone()[0]
         if first is not None:  # vector indexes re-encode from here (see vector_index)
             self.db.conn.execute(
@@ -382,16 +382,15 @@ class Corpus:
             ),
         )
         conn.executemany(
-            "insert into sentences (document_id, idx, char_start, char_end, text, boilerplate,"
+            "insert into sentence_rows (document_id, idx, char_start, char_end, boilerplate,"
             " boilerplate_reason, adcode, region_confidence, region_method, instrument,"
-            " index_text, places, text_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " index_text, places, text_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
                     idx,
                     s.start,
                     s.end,
-                    s.text,
                     int(s.boilerplate),
                     s.boilerplate_reason,
                     s.region.adcode if s.region else None,
@@ -406,7 +405,9 @@ class Corpus:
                 for idx, s in enumerate(doc.sentences)
             ],
         )
-        ids = dict(conn.execute("select idx, id from sentences where document_id = ?", (doc_id,)))
+        ids = dict(
+            conn.execute("select idx, id from sentence_rows where document_id = ?", (doc_id,))
+        )
         measure_rows = []
         strategy_rows = []
         region_rows = []
@@ -545,8 +546,8 @@ class Corpus:
         """Documents, sentences (content / boilerplate), measures and regions stored."""
         row = self.query(
             "select (select count(*) from documents) as documents,"
-            " (select count(*) from sentences where boilerplate = 0) as sentences,"
-            " (select count(*) from sentences where boilerplate = 1) as boilerplate,"
+            " (select count(*) from sentence_rows where boilerplate = 0) as sentences,"
+            " (select count(*) from sentence_rows where boilerplate = 1) as boilerplate,"
             " (select count(*) from measures) as measures,"
             " (select count(distinct adcode) from sentence_regions) as regions"
         )[0]

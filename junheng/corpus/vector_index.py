@@ -196,7 +196,7 @@ def update(
             if len(stale):
                 index.remove(stale)
             covered = low - 1
-        top = corpus.query("select max(id) as n from sentences")[0]["n"] or 0
+        top = corpus.query("select max(id) as n from sentence_rows")[0]["n"] or 0
         done = 0
         for chunk in _sentences(corpus, covered):
             ids, vectors = _encode(encode, chunk)
@@ -258,7 +258,7 @@ def open_vectors(
     completed in memory."""
     where = locate(corpus.path, model)
     view = _view(where, model, dim)
-    top = corpus.query("select max(id) as n from sentences")[0]["n"] or 0
+    top = corpus.query("select max(id) as n from sentence_rows")[0]["n"] or 0
     stale = True
     if view is not None:
         low, _ = _replaced_since(corpus, int(view[1]["replacements"]))

@@ -89,17 +89,25 @@ def test_tallies_match_direct_counts_after_every_kind_of_write(db, settings, pip
 def test_an_older_corpus_gains_exact_tallies_on_upgrade(db, settings, pipeline):
     expected = _same_tables(db, pipeline)
     conn = sqlite3.connect(db)
-    with conn:  # the corpus as the code before m007–m009 left it
+    with conn:  # the corpus as the code before m007–m010 left it
         for (name,) in conn.execute(
             "select name from sqlite_master where type = 'trigger' and name like 'tally_%'"
         ).fetchall():
             conn.execute(f"drop trigger {name}")
         for table in ("ctally", "csum", "mtally", "msum", "sentence_replacements"):
             conn.execute(f"drop table {table}")
-        conn.execute("alter table sentences drop column text_key")
         for suffix in ("ai", "ad", "au"):
-            conn.execute(f"drop trigger sentences_{suffix}")
+            conn.execute(f"drop trigger sentence_rows_{suffix}")
         conn.execute("drop table sentences_fts")
+        conn.execute("drop view sentences")
+        conn.execute("alter table sentence_rows rename to sentences")
+        conn.execute("alter table sentences add column text text")
+        conn.execute(
+            "update sentences set text = (select substr(d.text, sentences.char_start + 1,"
+            " sentences.char_end - sentences.char_start) from documents d"
+            " where d.id = sentences.document_id)"
+        )
+        conn.execute("alter table sentences drop column text_key")
         conn.execute("alter table sentences drop column places")
         Database(conn)["sentences"].enable_fts(["index_text"], create_triggers=True)
         conn.execute(
@@ -107,12 +115,17 @@ def test_an_older_corpus_gains_exact_tallies_on_upgrade(db, settings, pipeline):
             " primary key (content_hash, model))"
         )
         conn.execute(
-            "delete from _sqlite_migrations where name in"
-            " ('m007_search_places', 'm008_vector_index', 'm009_tallies')"
+            "delete from _sqlite_migrations where name in ('m007_search_places',"
+            " 'm008_vector_index', 'm009_tallies', 'm010_sentence_text_once')"
         )
     conn.close()
     applied = api.upgrade(db=db, settings=settings)
-    assert applied == ["m007_search_places", "m008_vector_index", "m009_tallies"]
+    assert applied == [
+        "m007_search_places",
+        "m008_vector_index",
+        "m009_tallies",
+        "m010_sentence_text_once",
+    ]
     assert _same_tables(db, pipeline).rows == expected.rows
     hits = api.search("县管校聘", db=db, region="湖南省", settings=settings, pipeline=pipeline)
     assert hits.hits

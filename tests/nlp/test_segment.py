@@ -54,7 +54,12 @@ def test_a_query_is_cut_without_loading_the_dictionary_and_as_the_full_one_cuts(
     full = Segmenter(words, places, cache_dir=tmp_path)
     full.cut("预热")  # the first full load leaves the word table in the cache
     light = Segmenter(words, places, cache_dir=tmp_path)
-    for query in ("县管校聘改革", "义务教育标准化学校建设", "湖南省新田县推进“县管校聘”", "教师 3.5亿元"):
+    for query in (
+        "县管校聘改革",
+        "义务教育标准化学校建设",
+        "湖南省新田县推进“县管校聘”",
+        "教师 3.5亿元",
+    ):
         assert light.query_terms(query) == full.query_terms(query)
         assert light.splits(query) == full.splits(query)
     assert light._tk is None  # never loaded
