@@ -248,7 +248,10 @@ def upgrade(*, db: str | None = None, settings: Settings | None = None) -> list[
     settings = settings or load_settings()
     path = db or settings.db
     with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
-        return list(corpus.migrated)
+        applied = list(corpus.migrated)
+        if applied:
+            corpus.compact()  # give back the space a migration freed (text stored once …)
+        return applied
 
 
 # ---------------------------------------------------------------- re-analysis
