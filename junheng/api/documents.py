@@ -250,7 +250,7 @@ def upgrade(*, db: str | None = None, settings: Settings | None = None) -> list[
     with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
         applied = list(corpus.migrated)
         if applied:
-            corpus.compact()  # give back the space a migration freed (text stored once …)
+            corpus.vacuum()  # give back the space migrations freed (text stored once …)
         return applied
 
 

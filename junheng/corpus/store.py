@@ -207,18 +207,12 @@ class Corpus:
             raise _translate(exc, where, opening=True) from None
         return corpus
 
-    def compact(self, share: float = 0.1) -> bool:
-        """VACUUM when more than ``share`` of the file is free pages; returns whether it did."""
-        conn = self.db.conn
-        pages = conn.execute("pragma page_count").fetchone()[0]
-        free = conn.execute("pragma freelist_count").fetchone()[0]
-        if not pages or free / pages <= share:
-            return False
+    def vacuum(self) -> None:
+        """Rewrite the file without the space deleted rows and dropped columns left (VACUUM)."""
         try:
-            conn.execute("vacuum")
+            self.db.conn.execute("vacuum")
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
-        return True
 
     def pending_migrations(self) -> list[str]:
         """Names of the schema migrations this corpus still lacks."""
