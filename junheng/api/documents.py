@@ -6,16 +6,17 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from junheng import workers as workers_mod
-from junheng.corpus import vector_index
 from junheng.corpus.store import Corpus
-from junheng.crawler.files import Loaded, load
 from junheng.pipeline import Pipeline, content_hash
 from junheng.records import AnalysedDocument, Region, SourceDocument
 from junheng.settings import Settings, load_settings
 from junheng.workers import Workers
+
+if TYPE_CHECKING:
+    from junheng.crawler.files import Loaded
 
 Progress = Callable[[str], None]
 
@@ -90,6 +91,8 @@ def ingest(
     report = IngestReport(path)
     with Corpus.open(path, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline or pipeline_for(corpus, settings)
+        from junheng.crawler.files import load
+
         queue: deque[tuple[Loaded, IngestItem | None]] = deque()
         seen: set[str] = set()
 
@@ -142,6 +145,8 @@ def ingest(
 def refresh_vectors(corpus: Corpus, settings: Settings, pipeline: Pipeline) -> None:
     """Extend the vector index semantic search built (the embedder loads only when there is
     one)."""
+    from junheng.corpus import vector_index
+
     if vector_index.any_index(corpus.path):
         from junheng.api.embeddings import refresh_vectors as refresh
 
@@ -177,6 +182,8 @@ def extract(
 ) -> Iterator[dict[str, Any] | ExtractFailure]:
     """Analyse inputs without a database: one contract dict (see README) or failure per input."""
     pipeline = pipeline or Pipeline(settings or load_settings())
+    from junheng.crawler.files import load
+
     batch: list[Loaded] = []
 
     def run() -> Iterator[dict[str, Any] | ExtractFailure]:
