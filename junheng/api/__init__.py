@@ -41,7 +41,13 @@ def __getattr__(name: str) -> Any:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module 'junheng.api' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"junheng.api.{module}"), name)
+    loaded = importlib.import_module(f"junheng.api.{module}")
+    # bind the module's public names here (importing junheng.api.demo binds ``demo`` to the
+    # module; the function must win)
+    for other, where in _MODULES.items():
+        if where == module:
+            globals()[other] = getattr(loaded, other)
+    return globals()[name]
 
 
 __all__ = [
