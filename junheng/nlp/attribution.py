@@ -34,6 +34,7 @@ class _Section:
     sentences: list[int] = field(default_factory=list)
     evidence: Counter[str] = field(default_factory=Counter)
     unknown: bool = False  # about a place junheng cannot resolve: left unattributed
+    item: bool = False  # one line of an enumeration (衡水市：冀州区): no passage of its own
     confidence: float = 0.0
     method: str = ""
 
@@ -215,8 +216,14 @@ def attribute(
             # 如杞县、郏县部分乡村学校…: several other counties, none of them the section's
             current = _Section(others, set(units), region=others)
             sections.append(current)
+        elif current.item and not has_mentions:
+            # after an enumeration line, a paragraph naming no place is not the item's
+            current = _Section(None, set(units))
+            sections.append(current)
         else:
             current.units |= units
+        if len(members) == 1 and current.sentences == [] and S.item_line(sentences[members[0]]):
+            current.item = True
         for idx in members:
             current.sentences.append(idx)
             for m in evidence[idx]:
@@ -269,7 +276,10 @@ def _newly_named(
             if m.region.level == "province" or m.region.contains(region):
                 continue  # a parent: 在永州市率先…
             between = s.text[prev_end : m.start] if prev_end >= 0 else ""
-            listed = prev_end >= 0 and S.LIST_JOINER.fullmatch(between) is not None
+            # a list, or a chain (呼和浩特市赛罕区) after an aside, is that aside too
+            listed = prev_end >= 0 and (
+                between == "" or S.LIST_JOINER.fullmatch(between) is not None
+            )
             aside = (
                 (aside and listed)
                 or bool(S.NOT_SUBJECT.search(s.text[max(0, m.start - 2) : m.start]))
@@ -363,9 +373,19 @@ def _resolve_sections(
     for k, sec in enumerate(sections):
         if sec.region is not None or sec.unknown:
             continue
-        prev = sections[k - 1] if k > 0 else None
-        nxt = next((s for s in sections[k + 1 :] if s.region is not None), None)
+        # enumeration lines are no passage to continue or to precede
+        prev = next((s for s in reversed(sections[:k]) if not s.item), None)
+        nxt = next((s for s in sections[k + 1 :] if s.region is not None and not s.item), None)
+        city = _city_of_counties(by_code)
         if (
+            city is not None
+            and (main is None or main.level == "county" or main.adcode == city.adcode)
+            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
+        ):
+            # 市里已确定…, 我市今年投入… in a text that names only the districts and counties
+            # of one city: the city acts (a county-level 市 of the list is not meant)
+            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
+        elif (
             prev is not None
             and prev.region is not None
             and _unit_ok(prev.region, sec.units)
@@ -376,20 +396,13 @@ def _resolve_sections(
             sec.region, sec.confidence, sec.method = nxt.region, CONF_NEIGHBOUR, "following"
         elif main is not None and _unit_ok(main, sec.units):
             sec.region, sec.confidence, sec.method = main, CONF_MAIN, "document"
-        elif (
-            (city := _city_of_counties(by_code)) is not None
-            and _unit_ok(city, sec.units)
-            and any(unit_suffix(city) in strong_marks[i] for i in sec.sentences)
-        ):
-            # 市里已确定… in a text that names only districts of one city: the city acts
-            sec.region, sec.confidence, sec.method = city, CONF_MAIN, "parent"
 
 
 def _city_of_counties(by_code: dict[str, Region]) -> Region | None:
     """The one city all the counties a text names lie in (none when it names another city)."""
     counties = [r for r in by_code.values() if r.level == "county"]
-    if not counties or any(r.level == "city" for r in by_code.values()):
-        return None
+    if len(counties) < 2 or any(r.level == "city" for r in by_code.values()):
+        return None  # a county-level city speaks of itself as 我市 too
     parent = S.common_parent(counties)
     return parent if parent is not None and parent.level == "city" else None
 

@@ -23,12 +23,6 @@ CONF_LISTED = 0.8
 CONF_GROUP = 0.7
 # how far apart two places of one list may be: amounts and classifiers between them
 # (双阳区55所、九台区26所), a qualifier (（新市区）) or a list word
-MAX_LIST_GAP = 16
-LIST_GAP = re.compile(
-    r"^[\s\d０-９.．,，、;；和及与或以及\-—~～至到]*"
-    r"(?:[\d０-９.．]+\s*(?:个|所|名|人|万|亿|元|间|班|校|项|次|处|套|台|座|平方米|%)[\u4e00-\u9fff]{0,6}?)?"
-    r"[\s,，、;；和及与或以及]*$"
-)
 _CN_NUM = {
     "两": 2,
     "二": 2,
@@ -48,9 +42,12 @@ GROUP_REF = re.compile(
 )
 # the count that closes a list (临夏市、临夏县、和政县等15个县)
 LIST_COUNT = re.compile(r"^\s*(?:等|共|这|计)?\s*" + GROUP_REF.pattern)
-PILOT_AFTER = re.compile(r"^\s*(?:等)?\s*" + GROUP_REF.pattern)
+# what follows a list after 在 when the places are where the work is done (在泰来县、龙江县开展
+# 寄宿制学校建设试点), not a venue (在长沙、株洲召开)
+WORK_AFTER = re.compile(
+    r"^[^，,。；;]{0,4}?(?:开展|实施|推行|推进|启动|试点|先行|建设|建立|组建|试行)"
+)
 ENUM_LEAD = re.compile(r"(?:[:：]|为|是|如下|包括|分别是|分别为)\s*$")
-MAX_ITEM_CHARS = 48
 # a list the text addresses with a task (振兴区、东港市要在2007年…): the city's directive
 ADDRESSED = re.compile(r"^\s*(?:要|应|须|需|必须|务必|需要|应当|应该)")
 
@@ -81,9 +78,9 @@ def listed_places(s: SentenceInfo) -> tuple[list[Region], int | None]:
     kept = {id(m) for m in S.evidence(s)}
     runs: list[list[tuple[int, int, PlaceMention]]] = []
     for c in _chains(s):
-        if runs and c[0] - runs[-1][-1][1] <= MAX_LIST_GAP:
+        if runs and c[0] - runs[-1][-1][1] <= S.MAX_LIST_GAP:
             gap = s.text[runs[-1][-1][1] : c[0]]
-            if LIST_GAP.match(gap) or _qualifier(gap):
+            if S.LIST_GAP.match(gap) or _qualifier(gap):
                 runs[-1].append(c)
                 continue
         runs.append([c])
@@ -103,7 +100,8 @@ def listed_places(s: SentenceInfo) -> tuple[list[Region], int | None]:
         if ADDRESSED.match(s.text[end:]):
             continue  # 振兴区、东港市要在2007年…: a city text addressing its districts
         opened = ENUM_LEAD.search(s.text[: run[0][0]].rstrip())
-        if id(run[0][2]) in kept or (len(run) >= 2 and (closing or opened)):
+        at_work = WORK_AFTER.match(s.text[end:])
+        if id(run[0][2]) in kept or (len(run) >= 2 and (closing or opened or at_work)):
             for _, _, m in run:
                 out.setdefault(m.region.adcode, m.region)
     regions = _without_parents([r for r in out.values() if r.level != "province"])
@@ -169,6 +167,7 @@ def spread(
                 list({r.adcode: r for r in [*_head_item(sentences[lead]), *b.regions]}.values())
             )
             out[lead] = tuple(Attribution(r, CONF_LISTED, "enumeration") for r in regions)
+        _after_block(sentences, attributions, out, b)
     blocks = [b for b in blocks if len(b.regions) >= 2]
     if not blocks:
         return out
@@ -220,9 +219,32 @@ def _acting_child(s: SentenceInfo, current: Region) -> Region | None:
     return anchor if S.opens_clause(s, current) else None
 
 
+def _after_block(
+    sentences: Sequence[SentenceInfo],
+    attributions: list[tuple[Attribution, ...]],
+    out: list[tuple[Attribution, ...]],
+    block: _Block,
+) -> None:
+    """Sentences after an enumeration that name no place of their own go on with the passage
+    before it, not with its last item (…衡水市：冀州区 / 通知要求，各地要… is not 衡水's)."""
+    lead = block.first - 1
+    if block.last == block.first or lead < 0 or not attributions[lead]:
+        return
+    last = {a.region.adcode for a in attributions[block.last]}
+    for k in range(block.last + 1, len(sentences)):
+        s = sentences[k]
+        if s.boilerplate:
+            continue
+        if s.mentions or not out[k] or out[k][0].method == "anchor":
+            break
+        if not {a.region.adcode for a in out[k]} <= last:
+            break
+        out[k] = attributions[lead]
+
+
 def _label_line(s: SentenceInfo, region: Region) -> bool:
     """A line that labels one county with its city (呼和浩特市：武川县)."""
-    return len(s.text) <= MAX_ITEM_CHARS and any(
+    return len(s.text) <= S.MAX_ITEM_CHARS and any(
         m.region != region and m.region.contains(region) for m in s.mentions
     )
 
@@ -233,10 +255,10 @@ def _blocks(
     out: list[_Block] = []
     k, n = 0, len(sentences)
     while k < n:
-        if _is_item(sentences[k]):
+        if S.item_line(sentences[k]):
             j = k
             regions: dict[str, Region] = {}
-            while j < n and _is_item(sentences[j]):
+            while j < n and S.item_line(sentences[j]):
                 for r in listed[j][0] or [_head_place(sentences[j])]:
                     regions.setdefault(r.adcode, r)
                 j += 1
@@ -268,16 +290,6 @@ def _nearest_block(k: int, n: int, blocks: list[_Block]) -> list[Region] | None:
 def _head_place(s: SentenceInfo) -> Region:
     first = min(s.mentions, key=lambda m: m.start)
     return S.deepest_of_chain(s.mentions, first).region
-
-
-def _is_item(s: SentenceInfo) -> bool:
-    """A short sentence that opens with a place (章贡区108名; 乌海市：海南区、乌达区)."""
-    if s.boilerplate or not s.mentions or len(s.text) > MAX_ITEM_CHARS:
-        return False
-    lead = re.match(r"^[\s•·\-—*]*", s.text)
-    offset = lead.end() if lead else 0
-    first = min(s.mentions, key=lambda m: m.start)
-    return first.start <= offset + 1 and first.region.level != "province"
 
 
 def _leads(s: SentenceInfo) -> bool:

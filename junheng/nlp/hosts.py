@@ -2,8 +2,9 @@
 pinyin (www.lintong.gov.cn, jyj.changsha.gov.cn, changsha.baogaosu.com).
 
 A host label names a place when it is the full pinyin of the place's short name, alone or with
-a usual affix (lintongedu, jylintong). Labels that several places share are resolved by the
-places the text itself names (its province or city), else left out.
+a usual affix (lintongedu, jylintong); a province's name wins (www.henan.gov.cn is 河南省's, not
+河南县's). Labels that several places share are resolved by the places the text itself names
+(its province or city), else left out.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ class HostPlaces:
 
             index: dict[str, dict[str, Region]] = {}
             for region in self.gazetteer.regions:
-                if region.level == "province":
-                    continue
                 for short in self.gazetteer.short_forms(region):
                     key = "".join(lazy_pinyin(short))
                     if _LABEL.match(key):
@@ -65,6 +64,9 @@ class HostPlaces:
 
     @staticmethod
     def _choose(candidates: list[Region], context: list[Region]) -> Region | None:
+        provinces = [r for r in candidates if r.level == "province"]
+        if provinces:  # www.henan.gov.cn is the province's, not 河南县's
+            return provinces[0]
         if len(candidates) > 1:
             # a city and its county of one name (长沙市/长沙县): the city's site
             tops = [

@@ -230,7 +230,10 @@ class PlaceRecognizer:
             if (
                 kind == "short"
                 and unsupported
-                and not INSTITUTION_AFTER.match(following)
+                and not (
+                    INSTITUTION_AFTER.match(following)
+                    and self.word_freq(entries[0].name) < COMMON_WORD_FREQ
+                )
                 and not (region.level == "city" and self._city_short(entries[0].name, entries))
                 and (provinces or self.word_freq(entries[0].name) >= RARE_SHORT_FREQ)
             ):
@@ -309,12 +312,13 @@ class PlaceRecognizer:
 
     @staticmethod
     def _city_short(name: str, entries: list[NameEntry]) -> bool:
-        """The short form of one prefecture-level city that is not an ordinary word first."""
+        """The short form of one prefecture-level city that is not an ordinary word first
+        (长沙 also names 长沙县, inside that city: still the city's short form)."""
+        cities = [e.region for e in entries if e.kind == "short" and e.region.level == "city"]
         return (
             name not in ORDINARY_CITY_SHORTS
-            and len({e.region.adcode for e in entries}) == 1
-            and entries[0].kind == "short"
-            and entries[0].region.level == "city"
+            and len(cities) == 1
+            and all(cities[0].contains(e.region) for e in entries)
         )
 
     def _parent_named(self, region: Region, before: str) -> bool:

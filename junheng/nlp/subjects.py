@@ -32,13 +32,23 @@ TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、[^。；;]{2
 PREAMBLE = re.compile(LEAD_IN.pattern + r"(?:[^，,。；;“”]{1,6}[，,])?")
 NOT_SUBJECT = re.compile(
     r"(?:在|赴|到|于|与|向|和|及|从|对|居|获|由|为|给|跟|同|比|往|依托|借助|依靠|受|按照|根据|"
-    r"依照|遵照|借鉴|学习|参观|考察|对标|效仿|仿照|走进|来到)$"
+    r"依照|遵照|借鉴|学习|参观|考察|对标|效仿|仿照|走进|来到|邀请|聘请|特邀)$"
 )
 # a place's own office named as the source or authority of what follows (从…教育局获悉)
 SOURCE_BEFORE = re.compile(r"(?:从|按照|根据|据|由|经)$")
 OFFICE = re.compile(
     r"(?:教育局|教育和体育局|教体局|教育委员会|教委|人民政府|政府|县委|市委|区委|旗委|党委)"
 )
+# how far apart two places of one list may be: amounts and classifiers between them
+# (双阳区55所、九台区26所), a qualifier (（新市区）) or a list word
+MAX_LIST_GAP = 16
+LIST_GAP = re.compile(
+    r"^[\s\d０-９.．,，、;；和及或以及\-—~～至到]*"
+    r"(?:[\d０-９.．]+\s*(?:个|所|名|人|万|亿|元|间|班|校|项|次|处|套|台|座|平方米|%)[\u4e00-\u9fff]{0,6}?)?"
+    r"[\s,，、;；和及或以及]*$"
+)  # not 与: 郫县与青羊区签订协议 pairs a partner with the actor
+# the gap between two items of a list of amounts (改造12所、)
+AMOUNT_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}[\d.．]+\s*[\u4e00-\u9fff%]{0,6}?[、，,；;]")
 LIST_JOINER = re.compile(r"\s*[、,，和及与]\s*")
 HEAD_LIST_JOINER = re.compile(r"\s*[、和及]\s*")  # 与 at a paragraph's head pairs partners
 ACTING = re.compile(r"^(?:委|县委|市委|区委|人民政府|政府|教育局|教体局|教育和体育局|党委)")
@@ -121,6 +131,34 @@ def drop_outside_schools(
     return out
 
 
+# how long a line of an enumeration may be (章贡区108名; 乌海市：海南区、乌达区)
+MAX_ITEM_CHARS = 48
+ITEM_HEAD = re.compile(r"^[\s•·\-—*]*")
+# what an enumeration line holds besides its places: figures, units, the taught (小学教师)
+ITEM_FILLER = re.compile(
+    r"[\s\d.．,，、;；:：。()（）%\-—]|[个所名人万亿元间班校项次处套台座平方米余约共计各]|小学|初中|中学|"
+    r"教师|学校|学位"
+)
+MAX_ITEM_WORDS = 2
+
+
+def item_line(s: SentenceInfo) -> bool:
+    """A line of an enumeration: it opens with a place and holds little but places and figures
+    (章贡区108名; 乌海市：海南区、乌达区), unlike a labelled paragraph (香洲区：新建学校9所…)."""
+    if s.boilerplate or not s.mentions or len(s.text) > MAX_ITEM_CHARS:
+        return False
+    lead = ITEM_HEAD.match(s.text)
+    offset = lead.end() if lead else 0
+    first = min(s.mentions, key=lambda m: m.start)
+    if first.start > offset + 1 or first.region.level == "province":
+        return False
+    rest = list(s.text)
+    for m in s.mentions:
+        rest[m.start : m.end] = [" "] * (m.end - m.start)
+    words = ITEM_FILLER.sub("", "".join(rest))
+    return len(words) <= MAX_ITEM_WORDS
+
+
 def anchor_of(s: SentenceInfo) -> Region | None:
     """A place named as the subject at the start of a paragraph, or acting (云和县委)."""
     if not s.mentions:
@@ -175,7 +213,7 @@ NATIONAL = re.compile(
 UNKNOWN_ACTOR = re.compile(
     PREAMBLE.pattern
     + r"((?![在我该本各全今这其县市区])(?!根据|按照|依据|依照|遵照|通过|经过|由于|为了|"
-    r"关于|对于|报经|经由|协助)[\u4e00-\u9fff]{2,5}"
+    r"关于|对于|报经|经由|协助)(?:(?!记者|从|据|向|对|由|在|将|把|为)[\u4e00-\u9fff]){2,5}"
     r"(?:[区县市旗](?=委|政府|人民政府|教育局|教体局)|新区|开发区|高新区)"
     r"(?=委|政府|人民政府|教育局|教体局|实施|推进|推行|开展|建成|组建|出台))"
 )
@@ -254,7 +292,11 @@ def listed_parent(s: SentenceInfo) -> Region | None:
     chains = chains_of(s.mentions)
     head = [chains[0]]
     for c in chains[1:]:
-        if not HEAD_LIST_JOINER.fullmatch(s.text[head[-1][1] : c[0]]):
+        gap = s.text[head[-1][1] : c[0]]
+        if not (
+            HEAD_LIST_JOINER.fullmatch(gap)
+            or (len(gap) <= MAX_LIST_GAP and AMOUNT_GAP.fullmatch(gap) is not None)
+        ):  # 讷河市改造12所、依安县20所…: a list with amounts
             break
         head.append(c)
     places = {m.region.adcode: m.region for _, _, m in head}

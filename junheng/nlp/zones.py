@@ -28,14 +28,17 @@ SUFFIX = (
 )
 # written right after a city or county name (the name as written: 长沙高新区)
 AFTER_PLACE = re.compile(r"(?:[\u4e00-\u9fff]{2,4}?)?" + SUFFIX)
-# zones without a place before them count only as items of a list or an enumeration, where a
-# place is expected (…、经开区、…; 经开区48名; 郑东新区有2所…): elsewhere 新区学校 and 开发区
-# are as often ordinary words, or the report's own county's zone
+# zones without a place before them count only as items of a list, an enumeration or a labelled
+# paragraph, where a place is expected (…、经开区、…; 经开区48名; 郑东新区有2所…; 横琴新区：…):
+# elsewhere 新区学校 and 开发区 are as often ordinary words, or the report's own county's zone
+ITEM_END = r"(?:、|[:：]|有?\d)"
 ITEM_BEFORE = (
-    r"(?:(?<=[、])|(?:^|(?<=[，,；;。:：\s]))(?=[\u4e00-\u9fff]{0,2}" + SUFFIX + r"(?:、|有?\d)))"
+    r"(?:(?<=[、])|(?:^|(?<=[，,；;。:：\s]))(?=[\u4e00-\u9fff]{0,2}" + SUFFIX + ITEM_END + r"))"
 )
-NAMED = re.compile(ITEM_BEFORE + r"([\u4e00-\u9fff]{2})" + SUFFIX + r"(?=、|有?\d|[，,；;。])")
-BARE = re.compile(ITEM_BEFORE + SUFFIX + r"(?=、|有?\d|[，,；;。])")
+NAMED = re.compile(
+    ITEM_BEFORE + r"([\u4e00-\u9fff]{2})" + SUFFIX + r"(?=" + ITEM_END + r"|[，,；;。])"
+)
+BARE = re.compile(ITEM_BEFORE + SUFFIX + r"(?=" + ITEM_END + r"|[，,；;。])")
 SUFFIX_RX = re.compile(SUFFIX)
 # a zone followed by the county it is (乌鲁木齐高新区（新市区）)
 QUALIFIED = re.compile(r"\s*[(（][\u4e00-\u9fff]{1,8}[区县市旗][)）]")

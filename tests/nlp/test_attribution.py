@@ -419,3 +419,20 @@ def test_a_citys_school_in_a_districts_passage_keeps_the_district(pipeline):
         "万柏林区",
         "万柏林区",
     ]
+
+
+def test_a_city_report_naming_only_its_counties(pipeline):
+    text = (
+        "我市今年投入3.2亿元改善农村薄弱学校办学条件\n"
+        "2015-04-08 来源:齐齐哈尔日报\n"
+        "记者从市教育局获悉，今年我市继续实施全面改善贫困地区义务教育薄弱学校基本办学条件工作。\n"
+        "按照计划，讷河市改造12所、依安县20所、克山县18所。\n"
+        "同时，市教育局要求各县（市）为项目学校配备教学仪器设备。\n"
+    )
+    regions = all_regions(analyse_text(pipeline, text))
+    assert regions[0] == ["齐齐哈尔市"] and regions[1] == ["齐齐哈尔市"]  # 记者从市… is no place
+    assert regions[2] == ["讷河市", "依安县", "克山县"]
+    assert regions[3] == ["齐齐哈尔市"]  # a list of amounts opens no county's passage
+    # a county-level city speaks of itself as 我市 too
+    county = "讷河市推进学校改造\n讷河市今年改造学校12所。\n我市还将新建寄宿制学校2所。\n"
+    assert set(content_regions(analyse_text(pipeline, county))) == {"讷河市"}

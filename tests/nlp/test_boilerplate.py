@@ -1,5 +1,6 @@
 from junheng.nlp.boilerplate import BoilerplateDetector
 from junheng.nlp.sentences import split_sentences
+from tests.conftest import analyse_text
 
 
 def reasons(detector, text):
@@ -190,3 +191,10 @@ def test_wechat_furniture_is_boilerplate_and_never_a_search_hit(settings, pipeli
     api.ingest([tmp_path / "a.txt"], db=db, settings=settings, pipeline=pipeline)
     hits = api.search("县管校聘", db=db, settings=settings, pipeline=pipeline).hits
     assert all(h.text not in promo for h in hits) and hits
+
+
+def test_contact_and_address_lines_are_chrome(pipeline):
+    text = "青阳县推进五大行动\n青阳县教体局紧密结合实际。\n安徽科技报 电话/传真:0551-84908822\n地址:中国·安徽省合肥市花园街4号\n"
+    doc = analyse_text(pipeline, text)
+    assert [s.boilerplate for s in doc.sentences] == [False, False, True, True]
+    assert [r.name for r in doc.regions] == ["青阳县"]

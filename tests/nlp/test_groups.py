@@ -94,3 +94,26 @@ def test_group_counts():
     assert group_count("我省长治、忻州和临汾3市的9个县（市、区）入选") == 9
     assert group_count("两区签订教育联合体协议") == 2
     assert group_count("全县新建学校3所") is None
+
+
+def test_after_an_enumeration_the_text_is_not_its_last_items(pipeline):
+    text = (
+        "河北省10个县通过省级评估\n"
+        "经省级实地评估，以下3个县（市、区）通过义务教育优质均衡发展省级评估：\n"
+        "石家庄市：正定县、栾城区\n"
+        "衡水市：冀州区\n"
+        "通知要求，各地要对照省级评估反馈的问题建立整改台账。\n"
+    )
+    regions = regions_of(analyse_text(pipeline, text))
+    assert regions[2] == ["正定县", "栾城区"] and regions[3] == ["冀州区"]
+    assert regions[4] == ["河北省"]
+
+
+def test_a_labelled_paragraph_is_no_enumeration_line(pipeline):
+    text = (
+        "珠海市各区推进教育民生实事\n"
+        "香洲区：新建、改扩建中小学9所，新增学位8640个；\n"
+        "推进集团化办学，组建教育集团6个。\n"
+        "金湾区：实施“强校带弱校”工程。\n"
+    )
+    assert regions_of(analyse_text(pipeline, text))[1:] == [["香洲区"], ["香洲区"], ["金湾区"]]

@@ -23,3 +23,9 @@ def test_the_site_gives_the_place_when_the_text_names_none(pipeline):
     doc = analyse_text(pipeline, text, url="http://www.lintong.gov.cn/ltzx/jddt/1.html")
     assert doc.regions[0].name == "临潼区"
     assert analyse_text(pipeline, text).regions == ()
+
+
+def test_a_provincial_site_is_the_province(gazetteer):
+    hosts = HostPlaces(gazetteer)
+    assert hosts.place("https://www.henan.gov.cn/2022/09-02/1.html").name == "河南省"  # not 河南县
+    assert hosts.place("http://jyt.hebei.gov.cn/col/1.html").name == "河北省"

@@ -88,3 +88,11 @@ def test_residence_categories_are_no_self_reference():
     assert markers("非本市户籍学生按以下顺序招生。") == (set(), set())
     assert markers("持本市居住证的随迁子女入学。") == (set(), set())
     assert markers("本市将推进学区制改革。")[0] == {"市"}
+
+
+def test_verbs_before_an_institution_are_no_short_names(pipeline):
+    # 新建 is 南昌's 新建区 by name, and a verb before 高新区实验小学
+    assert [f[1] for f in places(pipeline, "青岛市高新区新建高新区实验小学等3所学校。")] == [
+        "青岛市"
+    ]
+    assert ("长沙", "长沙市", "short") in places(pipeline, "长沙高新区推进集团化办学。")

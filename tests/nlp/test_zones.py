@@ -57,3 +57,9 @@ def test_one_zone_one_code_whatever_its_zone_word():
     assert zone_code(wuhan, "武汉经开区") == zone_code(wuhan, "武汉经济技术开发区")
     assert zone_code(wuhan, "武汉经开区").startswith("4201Z")
     assert zone_code(wuhan, "武汉高新区") != zone_code(wuhan, "武汉经开区")
+
+
+def test_zone_labelling_a_paragraph_of_a_city_roundup(pipeline):
+    text = "珠海市各区推进教育民生实事\n斗门区：投入1.2亿元实施农村学校提升工程。\n横琴新区：新建横琴第一中学投入使用。\n"
+    doc = analyse_text(pipeline, text)
+    assert [a.region.county for a in doc.sentences[2].regions] == ["横琴新区"]
