@@ -490,11 +490,14 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for step in steps:
         parts = write_parts(data / "input", step)
-        have = sum(n for p, n in parts if p.name in set(state.get("ingested", [])))
+        needed = {p.name for p, _ in parts}
+        ingested = set(state.get("ingested", []))
         key = str(step)
-        if have > step or (have >= step and key in state.get("results", {})):
-            old = state.get("results", {}).get(key)
-            if old is not None and args.remeasure and have < step * 1.05:
+        old = state.get("results", {}).get(key)
+        if ingested > needed or (ingested == needed and old is not None):
+            # the database has passed this step (or was measured there): report, or measure
+            # again when it is still at this step (--remeasure, e.g. after an upgrade)
+            if old is not None and args.remeasure and ingested == needed:
                 old.update(_measure(db, args))
                 state_file.write_text(json.dumps(state))
             if old is not None:
