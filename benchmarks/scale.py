@@ -295,9 +295,9 @@ from junheng import api
 from junheng.pipeline import Pipeline
 from junheng.settings import load_settings
 
-def rss():
+def rss(field="VmRSS"):
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
 settings = load_settings(db=sys.argv[1])
 pipeline = Pipeline(settings)
@@ -311,6 +311,7 @@ if sys.argv[2] == "1":
         api.search(q, db=sys.argv[1], settings=settings, pipeline=pipeline, mode="semantic")
         sem.append(rss())
 out["semantic"] = sem
+out["anon"] = rss("RssAnon")  # the process's own memory (RSS also counts mapped index pages)
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM"):
         out["peak"] = int(line.split()[1]) / 1024
@@ -396,7 +397,8 @@ def table(results: list[dict[str, Any]]) -> str:
         m = r["memory"]
         sem = m.get("semantic") or []
         grow = f"; semantic ×{len(sem)}: {sem[0]:.0f}→{sem[-1]:.0f} MB" if sem else ""
-        return f"peak {m['peak']:.0f} MB (after tables {m['after_tables']:.0f}{grow})"
+        anon = f"; own (RssAnon) {m['anon']:.0f} MB" if "anon" in m else ""
+        return f"peak {m['peak']:.0f} MB (after tables {m['after_tables']:.0f}{grow}{anon})"
 
     def size(r: dict) -> str:
         s = r["size"]

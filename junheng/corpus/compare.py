@@ -290,20 +290,24 @@ def _from_tallies(
         where += ")"
         params = {f"place{k}": region_prefix(r) + "*" for k, r in enumerate(filters.regions)}
     conn = corpus.db.conn
-    counts: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-    try:
-        for adcode, strategy, kind, k in conn.execute(
-            f"select adcode, strategy, kind, k from csum where k > 0 and adcode != '' and {where}",
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    names: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    try:  # one row per place, its figures packed by SQLite (hundreds of thousands of tallies)
+        for adcode, packed in conn.execute(
+            "select adcode, group_concat(strategy || ' ' || kind || ' ' || k, ' ') from csum"
+            f" where k > 0 and adcode != '' and {where} group by adcode",
             params,
         ):
-            counts[adcode][(strategy, kind)] = k
-        names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for adcode, strategy, value in conn.execute(
-            "select adcode, strategy, value from ctally where kind = 'measure' and adcode != ''"
-            f" and {where} order by adcode, strategy, value",
+            items = packed.split(" ")
+            counts[adcode] = {
+                (items[i], items[i + 1]): int(items[i + 2]) for i in range(0, len(items), 3)
+            }
+        for adcode, strategy, packed in conn.execute(
+            "select adcode, strategy, group_concat(value, char(31)) from ctally"
+            f" where kind = 'measure' and adcode != '' and {where} group by adcode, strategy",
             params,
         ):
-            names[adcode][strategy].append(value)
+            names[adcode][strategy] = sorted(packed.split("\x1f"))
     except sqlite3.Error as exc:
         raise CorpusError(f"database {corpus.path}: {exc}") from None
     places = {
