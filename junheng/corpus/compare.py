@@ -299,9 +299,9 @@ def _from_tallies(
             params,
         ):
             items = packed.split(" ")
-            counts[adcode] = {
-                (items[i], items[i + 1]): int(items[i + 2]) for i in range(0, len(items), 3)
-            }
+            counts[adcode] = dict(
+                zip(zip(items[0::3], items[1::3], strict=True), map(int, items[2::3]), strict=True)
+            )
         for adcode, strategy, packed in conn.execute(
             "select adcode, strategy, group_concat(value, char(31)) from ctally"
             f" where kind = 'measure' and adcode != '' and {where} group by adcode, strategy",
@@ -316,7 +316,8 @@ def _from_tallies(
     out = []
     for adcode, per in counts.items():
         docs = per.get(("*", "doc"), 0)
-        if not any(per.get((sid, "text")) for sid in columns) or docs < filters.min_docs:
+        # (no strategy filter here: a row with any text has one in some column)
+        if not per.get(("*", "text")) or docs < filters.min_docs:
             continue
         place = places[adcode]
         label, province, city, county, level, code = _row_key(
