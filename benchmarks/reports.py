@@ -1,7 +1,8 @@
 """Score junheng on real report excerpts from all 31 provinces (``reports_gold.jsonl``).
 
     python benchmarks/reports.py [--gold ../shared/dev/reports_gold.jsonl] [--no-url]
-                                 [--json OUT] [--details OUT]
+                                 [--json OUT] [--details OUT] [--classifier lexicon.v1|default]
+    python benchmarks/reports.py --cv [--json OUT]      # the trained models, honestly scored
 
 Each excerpt goes through the same path as ``junheng extract --json`` on a ``.jsonl`` line with
 its ``text`` and ``url``. Scoring follows ../shared/dev/README.md:
@@ -18,6 +19,13 @@ its ``text`` and ``url``. Scoring follows ../shared/dev/README.md:
 
 Items whose id number is divisible by 5 are the **test split**: their figures are reported
 apart and never itemised (``--details`` lists dev items only).
+
+``--cv`` scores the trained models (measure tagger, strategy and instrument models) without
+letting any model see what it is scored on: 5-fold cross-validation grouped by excerpt over the
+dev items (each fold is analysed by models trained on the other four folds plus the seeds gold
+and the taxonomy), the test split analysed by models trained on all dev items, and, to show how
+much the models memorise, the dev items analysed by those same models (training-set scores).
+``lexicon.v1`` is scored beside each on the same items.
 """
 
 from __future__ import annotations
@@ -393,18 +401,139 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FOLDS = 5
+
+
+def folds(items: Sequence[dict[str, Any]], k: int = FOLDS) -> dict[str, int]:
+    """Fold of each item (grouped by excerpt: one item, one group), fixed by a seeded shuffle."""
+    import random
+
+    ids = sorted(it["id"] for it in items)
+    random.Random(0).shuffle(ids)
+    return {item_id: n % k for n, item_id in enumerate(ids)}
+
+
+def cross_validate(
+    items: Sequence[dict[str, Any]], *, use_url: bool = True, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    """Model figures (CV on dev, test split, training set) beside lexicon.v1."""
+    from junheng.models import golddata
+    from junheng.models.bundle import default_embed, train_bundle
+    from junheng.pipeline import Pipeline
+    from junheng.settings import load_settings
+
+    settings = load_settings()
+    rules = Pipeline(settings, models=False)
+    dev = [it for it in items if not is_test(it["id"])]
+    test = [it for it in items if is_test(it["id"])]
+    seeds = golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
+    progress("annotating the training data")
+    docs = dict(zip((it["id"] for it in dev), golddata.report_docs(rules, dev), strict=True))
+    seed_docs = golddata.seed_docs(rules, seeds)
+    embed = default_embed(settings)
+
+    def train(ids: set[str]) -> Pipeline:
+        bundle = train_bundle(
+            [docs[i] for i in sorted(ids)] + seed_docs,
+            taxonomy=rules.taxonomy,
+            lexicon=rules.lexicon,
+            tokenize=rules.segmenter.cut,
+            embed=embed,
+        )
+        return Pipeline(settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy, models=bundle)
+
+    fold_of = folds(dev)
+    cv: dict[str, dict[str, Any]] = {}
+    for f in range(FOLDS):
+        progress(f"fold {f + 1}/{FOLDS}")
+        held = [it for it in dev if fold_of[it["id"]] == f]
+        model = train({it["id"] for it in dev if fold_of[it["id"]] != f})
+        cv.update(run_pipeline(held, use_url=use_url, pipeline=model))
+    progress("all dev items → test split")
+    model = train({it["id"] for it in dev})
+    on_test = run_pipeline(test, use_url=use_url, pipeline=model)
+    on_dev = run_pipeline(dev, use_url=use_url, pipeline=model)
+    lexicon = run_pipeline(items, use_url=use_url, pipeline=rules)
+    return {
+        "dev_cv": {"model": score_items(dev, cv), "lexicon.v1": score_items(dev, lexicon)},
+        "test": {"model": score_items(test, on_test), "lexicon.v1": score_items(test, lexicon)},
+        "dev_training_set": {"model": score_items(dev, on_dev)},
+        "folds": FOLDS,
+    }
+
+
+def render_cv(result: dict[str, Any]) -> str:
+    cols = [
+        ("dev CV", result["dev_cv"]["model"]),
+        ("dev lexicon.v1", result["dev_cv"]["lexicon.v1"]),
+        ("test", result["test"]["model"]),
+        ("test lexicon.v1", result["test"]["lexicon.v1"]),
+        ("dev training set", result["dev_training_set"]["model"]),
+    ]
+
+    def row(label: str, get: Callable[[dict[str, Any]], str]) -> str:
+        return f"| {label} | " + " | ".join(get(r) for _, r in cols) + " |"
+
+    def pr(d: dict[str, float]) -> str:
+        return f"{d['precision']:.3f} / {d['recall']:.3f}"
+
+    lines = [
+        "| figure | " + " | ".join(f"{n} (n={r['items']})" for n, r in cols) + " |",
+        "|---|" + "---|" * len(cols),
+        row("measures P / R", lambda r: pr(r["measures"])),
+        row("strategies micro F1", lambda r: f"{r['strategies']['micro']['f1']:.3f}"),
+        row("strategies macro F1", lambda r: f"{r['strategies']['macro_f1']:.3f}"),
+        row("cells P / R", lambda r: pr(r["cells"])),
+        row("regions F1", lambda r: f"{r['regions']['f1']:.3f}"),
+        "",
+        "| strategy (document F1) | " + " | ".join(n for n, _ in cols) + " | support dev/test |",
+        "|---|" + "---|" * (len(cols) + 1),
+    ]
+    dev_cats = result["dev_cv"]["model"]["strategies"]["per_category"]
+    test_cats = result["test"]["model"]["strategies"]["per_category"]
+    for cat in sorted(set(dev_cats) | set(test_cats)):
+        cells = [
+            f"{r['strategies']['per_category'].get(cat, {}).get('f1', 0):.3f}" for _, r in cols
+        ]
+        support = (
+            f"{dev_cats.get(cat, {}).get('support', 0)}/{test_cats.get(cat, {}).get('support', 0)}"
+        )
+        lines.append(f"| {cat} | " + " | ".join(cells) + f" | {support} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--no-url", action="store_true", help="give the pipeline the text only")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     parser.add_argument("--details", type=Path, help="write per-item diagnostics (dev split)")
+    parser.add_argument(
+        "--classifier", default=None, help="lexicon.v1 or default (the built models)"
+    )
+    parser.add_argument(
+        "--cv", action="store_true", help="cross-validate the trained models beside lexicon.v1"
+    )
     args = parser.parse_args(argv)
     if not args.gold.is_file():
         print(f"gold file not found: {args.gold}", file=sys.stderr)
         return 2
     items = load_gold(args.gold)
-    predictions = run_pipeline(items, use_url=not args.no_url)
+    if args.cv:
+        result = cross_validate(
+            items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr)
+        )
+        print(render_cv(result))
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), "utf-8")
+        return 0
+    pipeline = None
+    if args.classifier:
+        from junheng.pipeline import Pipeline
+        from junheng.settings import load_settings
+
+        pipeline = Pipeline(load_settings(classifier=args.classifier))
+    predictions = run_pipeline(items, use_url=not args.no_url, pipeline=pipeline)
     result = score(items, predictions)
     print(render(result))
     if args.json:

@@ -11,7 +11,13 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from junheng.models.classify import CueCategorizer, LexiconClassifier, document_strategies
+from junheng.models.classify import (
+    CueCategorizer,
+    Labeller,
+    LexiconClassifier,
+    LexiconLabeller,
+    SentenceInput,
+)
 from junheng.models.taxonomy import Taxonomy, load_taxonomy
 from junheng.nlp.clean import SpamCleaner
 from junheng.nlp.figures import Figure, attach
@@ -21,6 +27,7 @@ from junheng.nlp.language import (
     BOILERPLATE,
     CONTEXT,
     MAIN_REGION,
+    RULE_MEASURES,
     SENTENCES,
     DocContext,
     build_language,
@@ -46,6 +53,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from junheng.models.bundle import ModelBundle
+    from junheng.models.tagger import TokenView
+
 PIPELINE_VERSION = "1"
 # A sentence this much made of spam is a spam line, not article text.
 SPAM_LINE_SHARE = 0.3
@@ -66,10 +76,15 @@ class Pipeline:
         *,
         lexicon: Lexicon | None = None,
         taxonomy: Taxonomy | None = None,
+        models: ModelBundle | bool | None = None,
     ) -> None:
+        """``models``: a trained bundle to use, ``False`` for the rules alone (``lexicon.v1``),
+        ``None`` for what the settings name (``classifier.model``: the built default bundle,
+        else the rules)."""
         self.settings = settings or load_settings()
         self._lexicon = lexicon
         self._taxonomy = taxonomy
+        self._models = models
 
     # ------------------------------------------------------------ resources (lazy, once)
 
@@ -105,18 +120,54 @@ class Pipeline:
             self.segmenter.freq, cut=self.segmenter.cut, is_place=lambda s: s in names
         )
 
+    def use_models(self, models: ModelBundle | None) -> None:
+        """Use ``models`` (when given) instead of the default ones; call before analysing."""
+        if models is not None:
+            self._models = models
+            for name in ("models", "nlp", "labeller", "fingerprint"):
+                self.__dict__.pop(name, None)
+
+    @cached_property
+    def models(self) -> ModelBundle | None:
+        """The trained models in use, or ``None`` when the rules (``lexicon.v1``) label."""
+        if self._models is False:
+            return None
+        if self._models is not None and self._models is not True:
+            return self._models
+        from junheng.models.bundle import default_bundle
+
+        return default_bundle(
+            self.settings, taxonomy=self.taxonomy, lexicon=self.lexicon, tokenize=self.segmenter.cut
+        )
+
     @cached_property
     def nlp(self) -> Language:
-        return build_language(
+        nlp = build_language(
             self.segmenter,
             self.lexicon,
             self.gazetteer,
             min_confidence=self.settings.region_min_confidence,
         )
+        if self.models is not None:
+            nlp.get_pipe("junheng_measure_tagger").setup(
+                self.models.tagger,
+                self.lexicon.forms(),
+                self.taxonomy.strategy_ids,
+                self.models.categorize,
+            )
+        return nlp
 
     @cached_property
     def classifier(self) -> LexiconClassifier:
+        """The ``lexicon.v1`` rules (their scores are also evidence for the trained model)."""
         return LexiconClassifier(self.taxonomy)
+
+    @cached_property
+    def labeller(self) -> Labeller:
+        """What labels sentences: the trained strategy/instrument models, else the rules."""
+        if self.models is not None:
+            return self.models.labeller(self.segmenter.cut)
+        return LexiconLabeller(self.classifier)
 
     @cached_property
     def categorizer(self) -> CueCategorizer:
@@ -155,8 +206,9 @@ class Pipeline:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Identifies the analysis: pipeline version, lexicon and segmentation."""
-        return f"{PIPELINE_VERSION}:{self.lexicon.fingerprint()}:{self.segmenter.fingerprint}"
+        """Identifies the analysis: pipeline version, lexicon, segmentation and models."""
+        base = f"{PIPELINE_VERSION}:{self.lexicon.fingerprint()}:{self.segmenter.fingerprint}"
+        return f"{base}:{self.models.version}" if self.models is not None else base
 
     # ------------------------------------------------------------ analysis
 
@@ -231,12 +283,66 @@ class Pipeline:
         clean = apply_steps(base.text, [deletions(removals)])
         return clean, self.nlp.make_doc(clean.text)
 
+    def annotate(self, documents: Iterable[SourceDocument]) -> Iterator[tuple[_Prepared, Doc]]:
+        """The prepared documents with their spaCy docs after all components (for training)."""
+        batch: list[_Prepared] = []
+        for document in documents:
+            batch.append(self._prepare(document))
+            if len(batch) >= self.settings.batch_size:
+                yield from zip(batch, self.nlp.pipe([p.doc for p in batch]), strict=True)
+                batch = []
+        if batch:
+            yield from zip(batch, self.nlp.pipe([p.doc for p in batch]), strict=True)
+
+    def annotate_records(self, documents: Iterable[SourceDocument]) -> Iterator[Annotated]:
+        """Per document its record before labelling, what the labeller would read, and the
+        tagger's token arrays (what the models are trained on)."""
+        from junheng.nlp.tagging import doc_view
+
+        categories = {c: k + 1 for k, c in enumerate(self.taxonomy.strategy_ids)}
+        for prepared, doc in self.annotate(documents):
+            record, inputs = self._to_record(prepared, doc)
+            yield Annotated(record, inputs, doc_view(doc, categories), prepared.full)
+
     def _run(self, batch: list[_Prepared]) -> Iterator[AnalysedDocument]:
         docs = self.nlp.pipe([p.doc for p in batch], batch_size=len(batch))
-        for prepared, doc in zip(batch, docs, strict=True):
-            yield self._to_record(prepared, doc)
+        drafts = [self._to_record(prepared, doc) for prepared, doc in zip(batch, docs, strict=True)]
+        labels = self.labeller.label([inputs for _, inputs in drafts])
+        for (record, _), labelled in zip(drafts, labels, strict=True):
+            sentences = [
+                replace(s, strategies=st, instrument=inst) if st else s
+                for s, (st, inst) in zip(record.sentences, labelled, strict=True)
+            ]
+            main = record.regions[0] if record.regions else None
+            yield replace(
+                record,
+                sentences=tuple(sentences),
+                regions=_document_regions(sentences, main),
+                strategies=self.labeller.document(
+                    s.strategies for s in sentences if not s.boilerplate
+                ),
+            )
 
-    def _to_record(self, prepared: _Prepared, doc: Doc) -> AnalysedDocument:
+    def _rule_measures(
+        self, doc: Doc, norm: Normalized, starts: list[int], n: int
+    ) -> list[list[MeasureMention]] | None:
+        """Per sentence, the lexicon's and rules' measures before the tagger (its evidence)."""
+        rule = doc.user_data.get(RULE_MEASURES)
+        if rule is None:
+            return None
+        out: list[list[MeasureMention]] = [[] for _ in range(n)]
+        text = norm.original
+        for a0, b0, canonical, category, method in rule:
+            k = _sentence_of(starts, a0)
+            a, b = norm.to_original(a0, b0)
+            out[k].append(MeasureMention(text[a:b], canonical, category, a, b, method))
+        return out
+
+    def _to_record(
+        self, prepared: _Prepared, doc: Doc
+    ) -> tuple[AnalysedDocument, list[SentenceInput]]:
+        """The record before labelling (no strategies yet; ``regions`` holds only the main
+        place) and what the labeller reads per sentence."""
         document, norm = prepared.document, prepared.full
         text = document.text
         spans = doc.user_data[SENTENCES]
@@ -274,8 +380,10 @@ class Pipeline:
             if k >= 0 and pos < spans[k].end and not word.isspace():
                 tokens[k].append(word)
         sentences = []
+        inputs = []
         norm_text = norm.text
         spam_share = _removed_share(prepared.spans, prepared.removals)
+        before_tagger = self._rule_measures(doc, norm, starts, len(spans))
         for k, s in enumerate(spans):
             a, b = prepared.base.to_original(prepared.spans[k].start, prepared.spans[k].end)
             if reasons[k] is None and (s.end <= s.start or spam_share[k] >= SPAM_LINE_SHARE):
@@ -287,7 +395,19 @@ class Pipeline:
                 found = self._categorize_new(found, norm_text[s.start : s.end])
             if found:
                 found = self._with_figures(text, a, b, found)
-            strategies, instrument = self.classifier.classify(norm_text[s.start : s.end], found)
+            sentence_text = norm_text[s.start : s.end]
+            if before_tagger is None or boiler:
+                evidence = self.classifier.classify(sentence_text, found)
+            else:
+                rules = tuple(before_tagger[k])
+                if any(m.category is None for m in rules):
+                    rules = self._categorize_new(rules, sentence_text)
+                evidence = self.classifier.classify(sentence_text, rules)
+            inputs.append(
+                SentenceInput(
+                    sentence_text, found, evidence[0], evidence[1], boiler, tuple(tokens[k])
+                )
+            )
             sentences.append(
                 Sentence(
                     start=a,
@@ -298,8 +418,6 @@ class Pipeline:
                     regions=att if not boiler else (),
                     measures=found,
                     places=tuple(places[k]) if not boiler else (),
-                    strategies=strategies,
-                    instrument=instrument,
                     tokens=tuple(tokens[k]),
                 )
             )
@@ -309,14 +427,29 @@ class Pipeline:
             )
             for a, b, why in prepared.removals
         )
-        return AnalysedDocument(
+        main = doc.user_data.get(MAIN_REGION)
+        record = AnalysedDocument(
             source=document,
             removed=removed,
             content_hash=content_hash(text),
             sentences=tuple(sentences),
-            regions=_document_regions(sentences, doc.user_data.get(MAIN_REGION)),
-            strategies=document_strategies(s.strategies for s in sentences if not s.boilerplate),
+            regions=(main,) if main is not None else (),
         )
+        return record, inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """A document analysed up to the labeller (see ``Pipeline.annotate_records``)."""
+
+    record: AnalysedDocument
+    inputs: list[SentenceInput]
+    view: TokenView
+    full: Normalized  # the analysed text mapped to the original
+
+    def to_clean(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the original text in the analysed text."""
+        return self.full.from_original(start, end)
 
 
 @dataclass(frozen=True, slots=True)

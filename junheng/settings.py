@@ -23,6 +23,9 @@ class Settings:
     region_min_confidence: float = 0.5
     strategy_threshold: float = 0.5
     embedder: str = "default"
+    # "default": the trained models `junheng models build` makes (the rules when none is
+    # built); "lexicon.v1": the lexicon rules alone
+    classifier: str = "default"
 
     @property
     def cache_path(self) -> Path:
@@ -44,6 +47,7 @@ _FLAT = {
     ("lock_timeout",): "lock_timeout",
     ("regions", "min_confidence"): "region_min_confidence",
     ("classifier", "threshold"): "strategy_threshold",
+    ("classifier", "model"): "classifier",
     ("embedder",): "embedder",
 }
 _ENV = {
@@ -51,7 +55,9 @@ _ENV = {
     "JUNHENG_CACHE_DIR": "cache_dir",
     "JUNHENG_BATCH_SIZE": "batch_size",
     "JUNHENG_EMBEDDER": "embedder",
+    "JUNHENG_CLASSIFIER": "classifier",
 }
+CLASSIFIERS = ("default", "lexicon.v1")
 
 
 def _flatten(data: dict[str, Any], origin: str) -> dict[str, Any]:
@@ -107,4 +113,8 @@ def load_settings(config_file: str | os.PathLike[str] | None = None, **overrides
     from junheng.models.embed import validate_spec  # light: loads no model
 
     validate_spec(settings.embedder)
+    if settings.classifier not in CLASSIFIERS:
+        from junheng.errors import invalid_value_msg
+
+        raise ConfigError(invalid_value_msg("classifier", settings.classifier, CLASSIFIERS))
     return settings

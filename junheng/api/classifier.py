@@ -1,8 +1,16 @@
-"""Training, applying, evaluating and correcting the strategy/instrument classifiers."""
+"""Training, applying, evaluating and correcting the trained models on a corpus.
+
+``train`` starts from the shipped training data (the same gold the default models are built
+from) and adds the researcher's own labels (``label``) and an optional gold file; the result is
+a versioned bundle recorded (active) in the corpus, which ``ingest``, ``classify`` and
+``reanalyse`` then use. ``evaluate`` cross-validates that recipe on a gold file beside the
+shipped default and ``lexicon.v1``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -10,90 +18,81 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from junheng.api.documents import pipeline_for
+from junheng.api.documents import pipeline_for, reanalyse
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.corpus.vectors import text_hash
 from junheng.crawler.files import text_document
 from junheng.errors import ConfigError, InputError
-from junheng.models import train as train_mod
-from junheng.models.classify import document_strategies
-from junheng.models.evaluate import Evaluation, cross_validate
-from junheng.models.features import CueProfiles
-from junheng.models.train import Example
+from junheng.models import golddata
+from junheng.models.bundle import (
+    ModelBundle,
+    optional_embed,
+    read_info,
+    save_bundle,
+    train_bundle,
+)
+from junheng.models.evaluate import Scores, score
+from junheng.models.strategy import StrategyExample
 from junheng.pipeline import Pipeline
-from junheng.records import MeasureMention, StrategyScore
 from junheng.settings import Settings, load_settings
 
 
 @dataclass(frozen=True, slots=True)
 class TrainReport:
-    artefact: train_mod.Artefact
-    embeddings: str | None  # embedder version used, or None
-
-
-def _embed_fn(
-    settings: Settings, corpus: Corpus | None, pipeline: Pipeline
-) -> tuple[Callable[[list[str]], Any] | None, str | None]:
-    """The embedder's encode function, or ``None`` when no model is available (then the
-    classifier uses lexical features only)."""
-    from junheng.api.embeddings import corpus_embedder
-    from junheng.models.embed import get_embedder
-
-    try:
-        if corpus is not None:
-            embedder = corpus_embedder(corpus, settings, pipeline)
-        else:
-            embedder = get_embedder(settings.embedder, cache_dir=settings.cache_path)
-    except ConfigError:
-        return None, None
-    return (lambda texts: embedder.encode(texts, kind="passage")), embedder.version
-
-
-def _models(
-    pipeline: Pipeline, embed: Callable[[list[str]], Any] | None, settings: Settings
-) -> tuple[train_mod.StrategyModel, train_mod.InstrumentModel]:
-    profiles = CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut)
-    return (
-        train_mod.StrategyModel(
-            pipeline.taxonomy,
-            profiles,
-            pipeline.segmenter.cut,
-            embed,
-            threshold=settings.strategy_threshold,
-        ),
-        train_mod.InstrumentModel(pipeline.taxonomy, pipeline.segmenter.cut),
-    )
+    record: dict[str, Any]  # the saved bundle's record (name, version, path …)
+    examples: int
+    by_source: dict[str, int]
 
 
 def examples_from_texts(
     pipeline: Pipeline, rows: Sequence[dict[str, Any]], *, source: str
-) -> list[Example]:
-    """Analyse each labelled sentence on its own (measures need only their sentence) and pair
-    its lexicon evidence with the given labels. Rows: text, strategies, instrument, doc."""
+) -> list[StrategyExample]:
+    """The strategy examples of ``labelled_rows``."""
+    return [e for e, _ in labelled_rows(pipeline, rows, source=source)]
+
+
+def labelled_rows(
+    pipeline: Pipeline, rows: Sequence[dict[str, Any]], *, source: str
+) -> list[tuple[StrategyExample, golddata.TrainingDoc | None]]:
+    """Labelled sentences as training examples: each text is analysed on its own by
+    ``pipeline`` (measures need only their sentence) for its words, measures and the rules'
+    evidence. Rows: text, strategies, instrument, doc, and optionally measures (the gold
+    measure strings, used instead of the ones the rules find)."""
     docs = [text_document(f"{r.get('doc', '')}#{k}", r["text"]) for k, r in enumerate(rows)]
+    forms = pipeline.lexicon.forms()
     out = []
-    for r, analysed in zip(rows, pipeline.analyse_many(docs), strict=True):
-        measures = tuple(m for s in analysed.sentences for m in s.measures)
-        lexicon, guess = _lexicon(pipeline, r["text"], measures)
-        out.append(
-            Example(
-                r["text"],
-                frozenset(r.get("strategies") or ()),
-                r.get("instrument"),
-                lexicon,
-                guess,
-                source,
-                str(r.get("doc", "")),
-            )
+    for k, (r, ann) in enumerate(zip(rows, pipeline.annotate_records(docs), strict=True)):
+        inputs = [i for i in ann.inputs if not i.boilerplate] or ann.inputs[:1]
+        if r.get("measures") is not None:
+            names = tuple(dict.fromkeys(pipeline.normalizer.text(m) for m in r["measures"]))
+        else:
+            names = tuple(dict.fromkeys(m.canonical for i in inputs for m in i.measures))
+        evidence: dict[str, float] = {}
+        for i in inputs:
+            for e in i.evidence:
+                evidence[e.id] = max(evidence.get(e.id, 0.0), e.score)
+        example = StrategyExample(
+            r["text"],
+            names,
+            frozenset(c for n in names if (e := forms.get(n)) is not None and (c := e.category)),
+            evidence,
+            frozenset(r.get("strategies") or ()),
+            r.get("instrument"),
+            next((i.rule_instrument for i in inputs if i.rule_instrument), None),
+            str(r.get("doc", "")),
+            source,
+            tuple(t for i in inputs for t in i.tokens),
         )
+        doc = None
+        if r.get("measures") is not None:  # the measures teach the tagger too
+            spans = [
+                ann.to_clean(a, a + len(m))
+                for m in r["measures"]
+                for a in golddata.occurrences(r["text"], m)
+            ]
+            doc = golddata.TrainingDoc(f"{r.get('doc', '')}#{k}", ann.view, spans, [])
+        out.append((example, doc))
     return out
-
-
-def _lexicon(
-    pipeline: Pipeline, text: str, measures: Sequence[MeasureMention]
-) -> tuple[dict[str, float], str | None]:
-    strategies, instrument = pipeline.classifier.classify(text, tuple(measures))
-    return {s.id: s.score for s in strategies}, instrument
 
 
 def read_gold(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -118,120 +117,123 @@ def read_gold(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _corpus_examples(corpus: Corpus, pipeline: Pipeline) -> list[Example]:
-    """Weak labels (lexicon.v1 over the stored measures) for every counted sentence, and the
-    researcher's own labels where they exist."""
-    rows = corpus.query(
-        f"select s.id, s.text, s.document_id from sentences s join documents d"
-        f" on d.id = s.document_id where {COUNTED} order by s.id"
+def _shipped_docs(rules: Pipeline, *, exclude: Iterable[str] = ()) -> list[golddata.TrainingDoc]:
+    """The shipped training documents, without those named in ``exclude`` (item ids or seed
+    file names: a gold file that repeats them must not be scored by a model trained on them)."""
+    skip = set(exclude)
+    reports = [
+        it
+        for it in golddata.read_jsonl(golddata.training_file(golddata.REPORTS))
+        if it["id"] not in skip
+    ]
+    seeds = [
+        r
+        for r in golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
+        if r["doc"] not in skip
+    ]
+    return golddata.report_docs(rules, reports) + golddata.seed_docs(rules, seeds)
+
+
+def _fit(
+    rules: Pipeline,
+    settings: Settings,
+    docs: Sequence[golddata.TrainingDoc],
+    extra: Sequence[StrategyExample],
+    *,
+    embeddings: bool = True,
+) -> ModelBundle:
+    return train_bundle(
+        docs,
+        taxonomy=rules.taxonomy,
+        lexicon=rules.lexicon,
+        tokenize=rules.segmenter.cut,
+        embed=optional_embed(settings) if embeddings else None,
+        extra=extra,
     )
-    measures: dict[int, list[MeasureMention]] = {}
-    for m in corpus.query(
-        "select sentence_id, term, canonical, category, char_start, char_end, method from measures"
-    ):
-        measures.setdefault(m["sentence_id"], []).append(
-            MeasureMention(
-                m["term"],
-                m["canonical"],
-                m["category"],
-                m["char_start"],
-                m["char_end"],
-                m["method"],
-            )
-        )
-    labels = {r["content_hash"]: r for r in corpus.query("select * from labels")}
-    out = []
-    for r in rows:
-        lexicon, guess = _lexicon(pipeline, r["text"], measures.get(r["id"], ()))
-        own = labels.get(text_hash(r["text"]))
-        if own is not None:
-            out.append(
-                Example(
-                    r["text"],
-                    frozenset(json.loads(own["strategies"] or "[]")),
-                    own["instrument"],
-                    lexicon,
-                    guess,
-                    "user",
-                    f"doc{r['document_id']}",
-                )
-            )
-        else:
-            strategies = frozenset(s for s, v in lexicon.items() if v >= 0.5)
-            out.append(
-                Example(
-                    r["text"],
-                    strategies,
-                    guess if strategies else None,
-                    lexicon,
-                    guess,
-                    "weak",
-                    f"doc{r['document_id']}",
-                )
-            )
-    return out
+
+
+def _user_rows(corpus: Corpus) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": r["text"],
+            "strategies": json.loads(r["strategies"] or "[]"),
+            "instrument": r["instrument"],
+            "doc": "user",
+        }
+        for r in corpus.query("select * from labels")
+    ]
 
 
 def train(
     *, db: str | None = None, gold: str | None = None, settings: Settings | None = None
 ) -> TrainReport:
-    """Train on the corpus's weak labels, the researcher's labels, an optional gold file and
-    the taxonomy; save the artefact and record it (active) in the corpus."""
+    """Train the models on the shipped gold plus this corpus's labels (``junheng label``) and
+    an optional sentence-level gold file; save the bundle and make it the corpus's model."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        pipeline = pipeline_for(corpus, settings)
-        examples = _corpus_examples(corpus, pipeline)
+        rules = pipeline_for(corpus, settings, models=False)
+        labelled = labelled_rows(rules, _user_rows(corpus), source="user")
         if gold:
-            examples += examples_from_texts(pipeline, read_gold(gold), source="gold")
-        examples += train_mod.taxonomy_examples(pipeline.taxonomy, pipeline.lexicon)
-        embed, version = _embed_fn(settings, corpus, pipeline)
-        strategy, instrument = _models(pipeline, embed, settings)
-        strategy.fit(examples)
-        instrument.fit(examples)
-        artefact = train_mod.save((strategy, instrument), settings.cache_path / "classifiers")
-        summary = {**artefact.summary, "embeddings": version, "gold": gold}
+            labelled += labelled_rows(rules, read_gold(gold), source="file")
+        extra = [e for e, _ in labelled]
+        docs = _shipped_docs(rules) + [d for _, d in labelled if d is not None]
+        bundle = _fit(rules, settings, docs, extra)
+        digest = hashlib.sha256(
+            json.dumps([(e.text, sorted(e.labels), e.instrument) for e in extra]).encode()
+        ).hexdigest()
+        folder = settings.cache_path / "classifiers" / f"{golddata.data_hash()[:8]}-{digest[:8]}"
+        record = save_bundle(
+            bundle,
+            folder,
+            {
+                "embedder": getattr(bundle.strategy.embed, "version", None),
+                "training_data_sha256": golddata.data_hash(),
+                "corpus_labels": sum(1 for e in extra if e.source == "user"),
+                "gold": gold,
+                "gold_sentences": sum(1 for e in extra if e.source == "file"),
+            },
+        )
         with corpus.transaction():
             corpus.db.execute("update models set active = 0 where kind = 'classifier'")
             corpus.db["models"].insert(
                 {
                     "kind": "classifier",
-                    "name": artefact.name,
-                    "version": artefact.version,
-                    "path": artefact.path,
-                    "sha256": artefact.sha256,
-                    "created_at": artefact.created_at,
-                    "summary": json.dumps(summary, ensure_ascii=False),
+                    "name": record["name"],
+                    "version": record["version"],
+                    "path": str(folder),
+                    "sha256": record["sha256"],
+                    "created_at": record["built_at"],
+                    "summary": json.dumps(record, ensure_ascii=False),
                     "scores": None,
                     "active": 1,
                 }
             )
-    return TrainReport(artefact, version)
+    summary = bundle.strategy.summary
+    return TrainReport(record, summary["examples"], summary["by_source"])
 
 
-def _active(corpus: Corpus) -> dict[str, Any]:
+def active_model(corpus: Corpus) -> dict[str, Any] | None:
+    """The corpus's active trained bundle record (``junheng train``), if any."""
     rows = corpus.query(
         "select * from models where kind = 'classifier' and active = 1 order by id desc limit 1"
     )
-    if not rows:
-        raise ConfigError("no trained classifier in this corpus; run `junheng train` first")
+    if not rows or read_info(Path(rows[0]["path"])) is None:
+        return None
     return rows[0]
 
 
-def _load_active(
-    corpus: Corpus, settings: Settings
-) -> tuple[dict[str, Any], Pipeline, tuple[train_mod.StrategyModel, train_mod.InstrumentModel]]:
-    """The corpus's active classifier record, its pipeline and the loaded models."""
-    record = _active(corpus)
-    pipeline = pipeline_for(corpus, settings)
-    embed, _ = _embed_fn(settings, corpus, pipeline)
-    models = train_mod.load(
-        record["path"],
-        pipeline.taxonomy,
-        CueProfiles(pipeline.taxonomy, pipeline.lexicon, pipeline.segmenter.cut),
-        pipeline.segmenter.cut,
-        embed,
-    )
-    return record, pipeline, models
+def _strategy_sets(corpus: Corpus, threshold: float) -> dict[tuple[int, int], set[str]]:
+    """Per counted sentence (document, index) its strategies at the threshold."""
+    out: dict[tuple[int, int], set[str]] = {}
+    for r in corpus.query(
+        f"select s.document_id, s.idx, ss.strategy, ss.score from sentences s"
+        f" join documents d on d.id = s.document_id"
+        f" left join sentence_strategies ss on ss.sentence_id = s.id where {COUNTED}"
+    ):
+        got = out.setdefault((r["document_id"], r["idx"]), set())
+        if r["strategy"] is not None and r["score"] >= threshold:
+            got.add(r["strategy"])
+    return out
 
 
 def classify(
@@ -240,99 +242,76 @@ def classify(
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[str, int, int]:
-    """Re-label every counted sentence with the active model; returns (method, sentences,
-    sentences whose set of strategies at the threshold changed)."""
+    """Re-analyse the stored corpus with its trained models (measures and labels); returns
+    (the labelling method, sentences, sentences whose strategies at the threshold changed)."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        record, pipeline, (strategy, instrument) = _load_active(corpus, settings)
-        method = f"{record['name']}@{record['version']}"
-        examples = _corpus_examples(corpus, pipeline)
-        rows = corpus.query(
-            f"select s.id, s.document_id from sentences s join documents d on d.id = s.document_id"
-            f" where {COUNTED} order by s.id"
-        )
-        done = changed = 0
-        for k, end in _chunks([e.group for e in examples], 2000):
-            part, ex = rows[k:end], examples[k:end]
-            labels = strategy.predict(
-                [e.text for e in ex], [e.lexicon for e in ex], [e.group for e in ex]
-            )
-            insts = instrument.predict([e.text for e in ex], [e.lexicon_instrument for e in ex])
-            changed += _store(corpus, part, labels, insts, method, settings.strategy_threshold)
-            done += len(part)
-            if progress:
-                progress(done)
-        _document_scores(corpus, method)
-    return method, done, changed
+        if active_model(corpus) is None:
+            raise ConfigError("no trained classifier in this corpus; run `junheng train` first")
+        pipeline = pipeline_for(corpus, settings)
+        before = _strategy_sets(corpus, settings.strategy_threshold)
+    done = 0
+
+    def step(_location: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done)
+
+    report = reanalyse(db=db, settings=settings, pipeline=pipeline, progress=step)
+    with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
+        after = _strategy_sets(corpus, settings.strategy_threshold)
+    changed = sum(1 for key, got in after.items() if before.get(key, set()) != got)
+    return pipeline.labeller.name, report.sentences, changed
 
 
-def _chunks(groups: Sequence[str], size: int) -> list[tuple[int, int]]:
-    """``(start, end)`` spans of about ``size`` items that do not split a group (document), so
-    that every sentence is classified beside its neighbours."""
-    spans, start = [], 0
-    while start < len(groups):
-        end = min(start + size, len(groups))
-        while end < len(groups) and groups[end] == groups[end - 1]:
-            end += 1
-        spans.append((start, end))
-        start = end
-    return spans
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    model: Scores  # the training recipe, cross-validated by document
+    baseline: Scores  # lexicon.v1 on the same sentences
+    instrument_accuracy: float
+    baseline_instrument_accuracy: float
+    folds: int
+    sentences: int
+    default: Scores | None = None  # the shipped default model as built, when there is one
+    default_instrument_accuracy: float | None = None
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "model": self.model.as_dict(),
+            "lexicon.v1": self.baseline.as_dict(),
+            "instrument_accuracy": self.instrument_accuracy,
+            "lexicon_instrument_accuracy": self.baseline_instrument_accuracy,
+            "folds": self.folds,
+            "sentences": self.sentences,
+            "notes": list(self.notes),
+        }
+        if self.default is not None:
+            out["default"] = self.default.as_dict()
+            out["default_instrument_accuracy"] = self.default_instrument_accuracy
+        return out
 
 
-def _store(
-    corpus: Corpus,
-    rows: Sequence[dict[str, Any]],
-    labels: Sequence[dict[str, float]],
-    instruments: Sequence[str],
-    method: str,
-    threshold: float = 0.5,
-) -> int:
-    """Replace the rows' labels; returns how many sentences' strategy sets changed."""
-    changed = 0
-    with corpus.transaction():
-        ids = [r["id"] for r in rows]
-        before: dict[int, set[str]] = {i: set() for i in ids}
-        for k in range(0, len(ids), 900):
-            part = ids[k : k + 900]
-            marks = ",".join("?" for _ in part)
-            for old in corpus.db.conn.execute(
-                "select sentence_id, strategy from sentence_strategies"
-                f" where score >= ? and sentence_id in ({marks})",
-                (threshold, *part),
-            ):
-                before[old[0]].add(old[1])
-        for r, lab, inst in zip(rows, labels, instruments, strict=True):
-            changed += before[r["id"]] != {sid for sid, sc in lab.items() if sc >= threshold}
-            corpus.db.execute("delete from sentence_strategies where sentence_id = ?", (r["id"],))
-            corpus.db.execute(
-                "update sentence_rows set instrument = ? where id = ?",
-                (inst if lab else None, r["id"]),
-            )
-            corpus.db.conn.executemany(
-                "insert into sentence_strategies"
-                " (sentence_id, document_id, strategy, score, method)"
-                " values (?, ?, ?, ?, ?)",
-                [
-                    (r["id"], r["document_id"], sid, round(score, 4), method)
-                    for sid, score in lab.items()
-                ],
-            )
-    return changed
+def _labels(
+    pipeline: Pipeline, rows: Sequence[dict[str, Any]], threshold: float
+) -> list[tuple[set[str], str | None]]:
+    """What ``pipeline`` says about each gold sentence analysed on its own: the strategies of
+    its sentences and the instrument of the first labelled one."""
+    docs = [text_document(f"{r.get('doc', '')}#{k}", r["text"]) for k, r in enumerate(rows)]
+    out = []
+    for analysed in pipeline.analyse_many(docs):
+        found = {s.id for s in analysed.strategies if s.score >= threshold}
+        inst = next((s.instrument for s in analysed.sentences if s.instrument), None)
+        out.append((found, inst))
+    return out
 
 
-def _document_scores(corpus: Corpus, method: str) -> None:
-    by_doc: dict[int, list[StrategyScore]] = {}
-    for r in corpus.query(
-        "select document_id, strategy, score from sentence_strategies where method = ?", (method,)
-    ):
-        by_doc.setdefault(r["document_id"], []).append(StrategyScore(r["strategy"], r["score"]))
-    with corpus.transaction():
-        for doc_id, scores in by_doc.items():
-            corpus.db.execute("delete from document_strategies where document_id = ?", (doc_id,))
-            corpus.db["document_strategies"].insert_all(
-                {"document_id": doc_id, "strategy": s.id, "score": s.score, "method": method}
-                for s in document_strategies([[x] for x in scores], method=method)
-            )
+def _accuracy(rows: Sequence[dict[str, Any]], predicted: Sequence[str | None]) -> float:
+    coded = [
+        (r["instrument"], p) for r, p in zip(rows, predicted, strict=True) if r.get("instrument")
+    ]
+    return round(sum(g == p for g, p in coded) / len(coded), 4) if coded else 0.0
 
 
 def evaluate(
@@ -342,43 +321,84 @@ def evaluate(
     embeddings: bool = True,
     pipeline: Pipeline | None = None,
 ) -> Evaluation:
-    """Leave-one-document-out cross-validation on a gold file, beside lexicon.v1."""
+    """Cross-validate the training recipe on a sentence-level gold file (one fold per document:
+    models trained on the shipped gold, minus any document the file repeats, plus the file's
+    other documents), beside ``lexicon.v1`` and the shipped default model."""
     settings = settings or load_settings()
-    pipeline = pipeline or Pipeline(settings)
-    examples = examples_from_texts(pipeline, read_gold(gold), source="gold")
-    embed = _embed_fn(settings, None, pipeline)[0] if embeddings else None
-    return cross_validate(
-        examples,
-        make_models=lambda: _models(pipeline, embed, settings),
-        extra_training=train_mod.taxonomy_examples(pipeline.taxonomy, pipeline.lexicon),
-        threshold=settings.strategy_threshold,
+    rows = read_gold(gold)
+    groups = sorted({str(r.get("doc", "")) for r in rows})
+    base = pipeline or Pipeline(settings)
+    rules = Pipeline(settings, lexicon=base.lexicon, taxonomy=base.taxonomy, models=False)
+    shipped = _shipped_docs(rules, exclude=groups)
+    threshold = settings.strategy_threshold
+    labelled = labelled_rows(rules, rows, source="file")
+    examples = [e for e, _ in labelled]
+    predicted: dict[int, tuple[set[str], str | None]] = {}
+    for g in groups:
+        test = [k for k, r in enumerate(rows) if str(r.get("doc", "")) == g]
+        extra = [e for e in examples if e.group != g]
+        docs = shipped + [d for e, d in labelled if d is not None and e.group != g]
+        bundle = _fit(rules, settings, docs, extra, embeddings=embeddings)
+        model = Pipeline(settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy, models=bundle)
+        labels = _labels(model, [rows[k] for k in test], threshold)
+        # the instrument of each coded gold sentence, whether or not its strategies were found
+        instruments = bundle.instrument.predict([examples[k] for k in test])
+        for k, (lab, _), inst in zip(test, labels, instruments, strict=True):
+            predicted[k] = (lab, inst)
+    order = range(len(rows))
+    categories = rules.taxonomy.strategy_ids
+    truth = [set(rows[k].get("strategies") or ()) for k in order]
+    lexicon = _labels(rules, rows, threshold)
+    default = None
+    default_acc = None
+    notes = []
+    shipped_model = Pipeline(settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy)
+    if shipped_model.models is not None:
+        labels = _labels(shipped_model, rows, threshold)
+        default = score(truth, [lab for lab, _ in labels], categories)
+        default_acc = _accuracy(rows, shipped_model.models.instrument.predict(examples))
+        if set(groups) & _shipped_names():
+            notes.append("the shipped default was trained on documents of this file")
+    return Evaluation(
+        score(truth, [predicted[k][0] for k in order], categories),
+        score(truth, [lab for lab, _ in lexicon], categories),
+        _accuracy(rows, [predicted[k][1] for k in order]),
+        _accuracy(rows, [e.rule_instrument for e in examples]),
+        len(groups),
+        len(rows),
+        default,
+        default_acc,
+        tuple(notes),
     )
+
+
+def _shipped_names() -> set[str]:
+    reports = golddata.read_jsonl(golddata.training_file(golddata.REPORTS))
+    seeds = golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
+    return {it["id"] for it in reports} | {r["doc"] for r in seeds}
 
 
 def uncertain(
     *, db: str | None = None, limit: int = 20, settings: Settings | None = None
 ) -> list[dict[str, Any]]:
-    """The counted sentences the active model is least sure about (probabilities nearest 0.5),
-    not yet labelled by the researcher."""
+    """The counted sentences with measures whose best strategy score is nearest 0.5, not yet
+    labelled by the researcher."""
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        _, pipeline, (strategy, _) = _load_active(corpus, settings)
-        examples = [e for e in _corpus_examples(corpus, pipeline) if e.source != "user"]
-    probs = strategy.predict_proba(
-        [e.text for e in examples], [e.lexicon for e in examples], [e.group for e in examples]
-    )
-    margin = abs(probs - 0.5).min(axis=1) if len(examples) else []
-    order = sorted(range(len(examples)), key=lambda k: margin[k])[:limit]
-    ids = pipeline.taxonomy.strategy_ids
-    return [
-        {
-            "text": examples[k].text,
-            "probabilities": {
-                ids[j]: round(float(probs[k, j]), 3) for j in range(len(ids)) if probs[k, j] >= 0.2
-            },
-        }
-        for k in order
-    ]
+        labelled = {r["content_hash"] for r in corpus.query("select content_hash from labels")}
+        rows = corpus.query(
+            f"select s.id, s.text, ss.strategy, ss.score from sentences s"
+            f" join documents d on d.id = s.document_id"
+            f" join sentence_strategies ss on ss.sentence_id = s.id"
+            f" where {COUNTED} and exists (select 1 from measures m where m.sentence_id = s.id)"
+        )
+    by_sentence: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        item = by_sentence.setdefault(r["id"], {"text": r["text"], "probabilities": {}})
+        item["probabilities"][r["strategy"]] = round(float(r["score"]), 3)
+    items = [v for v in by_sentence.values() if text_hash(v["text"]) not in labelled]
+    items.sort(key=lambda v: abs(max(v["probabilities"].values()) - 0.5))
+    return items[:limit]
 
 
 def save_label(
@@ -393,7 +413,7 @@ def save_label(
     settings = settings or load_settings()
     strategies = list(strategies)
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
-        Pipeline(settings).taxonomy.check_strategies(strategies)
+        Pipeline(settings, models=False).taxonomy.check_strategies(strategies)
         with corpus.transaction():
             corpus.db["labels"].upsert(
                 {

@@ -21,17 +21,43 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 
 
-def pipeline_for(corpus: Corpus, settings: Settings) -> Pipeline:
-    """A pipeline whose lexicon includes the terms added to this corpus."""
+def pipeline_for(corpus: Corpus, settings: Settings, *, models: Any = None) -> Pipeline:
+    """A pipeline whose lexicon includes the terms added to this corpus, with the corpus's own
+    trained models (``junheng train``) when it has some, else the default ones (``models``:
+    as for ``Pipeline``; ``False`` for the rules alone)."""
     from junheng.nlp.lexicon import load_lexicon
 
     extra = corpus.user_lexicon()
-    if not extra:
-        return Pipeline(settings)
-    lexicon = load_lexicon()
-    for entry in extra:
-        lexicon.add(entry)
-    return Pipeline(settings, lexicon=lexicon)
+    lexicon = None
+    if extra:
+        lexicon = load_lexicon()
+        for entry in extra:
+            lexicon.add(entry)
+    pipeline = Pipeline(settings, lexicon=lexicon, models=models)
+    if models is None and settings.classifier != "lexicon.v1":
+        pipeline.use_models(_corpus_models(corpus, pipeline, settings))
+    return pipeline
+
+
+def _corpus_models(corpus: Corpus, pipeline: Pipeline, settings: Settings) -> Any:
+    """The corpus's active trained bundle, loaded for ``pipeline`` (None: there is none)."""
+    from pathlib import Path
+
+    from junheng.models.bundle import default_embed, load_bundle, read_info
+
+    rows = corpus.query(
+        "select path from models where kind = 'classifier' and active = 1 order by id desc limit 1"
+    )
+    info = read_info(Path(rows[0]["path"])) if rows else None
+    if info is None:
+        return None
+    return load_bundle(
+        Path(rows[0]["path"]),
+        taxonomy=pipeline.taxonomy,
+        lexicon=pipeline.lexicon,
+        tokenize=pipeline.segmenter.cut,
+        embed=default_embed(settings, info["embedder"]) if info.get("embedder") else None,
+    )
 
 
 # ---------------------------------------------------------------- ingest
@@ -224,7 +250,7 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
                 "region": _region_json(s.region),
                 "region_confidence": round(s.region_confidence, 3),
                 "regions": [a.as_dict() for a in s.regions],
-                "strategies": [{"id": st.id, "score": st.score} for st in s.strategies],
+                "strategies": [st.as_dict() for st in s.strategies],
                 "measures": [m.as_dict() for m in s.measures],
                 "instrument": s.instrument,
             }
@@ -239,7 +265,7 @@ def document_json(doc: AnalysedDocument, location: str | None = None) -> dict[st
         "text": src.text,
         "content_hash": doc.content_hash,
         "regions": [r.as_dict() for r in doc.regions],
-        "strategies": [{"id": s.id, "score": s.score} for s in doc.strategies],
+        "strategies": [s.as_dict() for s in doc.strategies],
         "measures": [m.as_dict() for m in doc.measures],
         "removed": [r.as_dict() for r in doc.removed],
         "sentences": sentences,

@@ -28,6 +28,19 @@ def build_models(
     return build_default_model(settings.cache_path, progress=progress, force=force)
 
 
+def build_trained_models(
+    *,
+    force: bool = False,
+    settings: Settings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Train the default measure tagger and strategy/instrument models on the shipped gold
+    (needs the default embedding model: build that first). Returns the build record."""
+    from junheng.models.bundle import build_default_bundle
+
+    return build_default_bundle(settings or load_settings(), force=force, progress=progress)
+
+
 def corpus_embedder(corpus: Corpus, settings: Settings, pipeline: Pipeline) -> Any:
     """The configured embedder; a TF-IDF one is fitted on the corpus the first time."""
     from junheng.models.embed import TfidfEmbedder, tfidf_path

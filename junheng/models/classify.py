@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Protocol
 
@@ -15,6 +16,56 @@ CUE_SCORE = 0.9
 LEXICON_SCORE = 0.8
 NEW_MEASURE_SCORE = 0.6  # a measure found beyond the lexicon, category guessed
 DEFAULT_INSTRUMENT = "capacity_building"
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceInput:
+    """What a labeller reads about one sentence: its analysed text, its measures, the
+    ``lexicon.v1`` rules' strategies and instrument for it (over the lexicon's and rules' own
+    measures), and whether it is boilerplate."""
+
+    text: str
+    measures: tuple[MeasureMention, ...]
+    evidence: tuple[StrategyScore, ...] = ()
+    rule_instrument: str | None = None
+    boilerplate: bool = False
+    tokens: tuple[str, ...] = ()  # its words, as segmented once by the pipeline
+
+
+Labels = tuple[tuple[StrategyScore, ...], str | None]
+
+
+class Labeller(Protocol):
+    """Labels the sentences of a batch of documents (strategies and instrument per sentence)
+    and aggregates a document's sentence scores."""
+
+    name: str
+
+    def label(self, documents: Sequence[Sequence[SentenceInput]]) -> list[list[Labels]]: ...
+
+    def document(
+        self, sentence_scores: Iterable[Iterable[StrategyScore]]
+    ) -> tuple[StrategyScore, ...]: ...
+
+
+class LexiconLabeller:
+    """``lexicon.v1`` as a labeller: the rules' own strategies and instrument."""
+
+    name = "lexicon.v1"
+
+    def __init__(self, rules: LexiconClassifier) -> None:
+        self.rules = rules
+
+    def label(self, documents: Sequence[Sequence[SentenceInput]]) -> list[list[Labels]]:
+        return [
+            [((), None) if s.boilerplate else (s.evidence, s.rule_instrument) for s in doc]
+            for doc in documents
+        ]
+
+    def document(
+        self, sentence_scores: Iterable[Iterable[StrategyScore]]
+    ) -> tuple[StrategyScore, ...]:
+        return document_strategies(sentence_scores, method=self.name)
 
 
 class SentenceClassifier(Protocol):

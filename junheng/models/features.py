@@ -1,13 +1,12 @@
-"""Sentence features for the trained classifiers: lexicon evidence, taxonomy cue profiles,
-TF-IDF over jieba words, the same evidence of the neighbouring sentences of its document and
-(optionally) sentence embeddings with their similarity to the taxonomy's own texts."""
+"""Feature pieces for the trained classifiers: taxonomy cue profiles, a one-pass bag of the
+pipeline's words (TF-IDF), neighbours within a document."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -53,93 +52,11 @@ class CueProfiles:
         return {w for w in self.tokenize(text) if len(w) >= 2 and CJK.search(w)}
 
     def scores(self, text: str) -> list[float]:
-        ws = self.words(text)
-        return [sum(weights.get(w, 0.0) for w in ws) for weights in self.weights]
+        return self.scores_of(self.words(text))
 
-
-class FeatureBuilder:
-    """Builds the feature matrix; ``fit`` learns the TF-IDF vocabulary from training texts and
-    embeds the anchors (taxonomy texts with their strategy) that embedded sentences are compared
-    with."""
-
-    def __init__(
-        self,
-        taxonomy: Taxonomy,
-        profiles: CueProfiles,
-        tokenize: Tokenize,
-        embed: Callable[[list[str]], np.ndarray] | None = None,
-    ) -> None:
-        self.ids = taxonomy.strategy_ids
-        self.profiles = profiles
-        self.tokenize = tokenize
-        self.embed = embed
-        self.tfidf: Any = None
-        self.anchors: np.ndarray | None = None  # unit vectors of the anchor texts
-        self.anchor_labels: np.ndarray | None = None  # (anchors, strategies) booleans
-
-    def fit(self, texts: Sequence[str], anchors: Sequence[tuple[str, str]] = ()) -> FeatureBuilder:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.tfidf = TfidfVectorizer(
-            tokenizer=self._words,
-            lowercase=False,
-            token_pattern=None,
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            min_df=1,
-        )
-        self.tfidf.fit(texts)
-        self.anchors = self.anchor_labels = None
-        if self.embed is not None and anchors:
-            self.anchors = _unit(np.asarray(self.embed([t for t, _ in anchors]), np.float32))
-            self.anchor_labels = np.array([[sid == i for i in self.ids] for _, sid in anchors])
-        return self
-
-    def _words(self, text: str) -> list[str]:
-        return [w for w in self.tokenize(text) if w.strip() and not re.fullmatch(r"\W+", w)]
-
-    def transform(
-        self,
-        texts: Sequence[str],
-        lexicon: Sequence[Mapping[str, float]],
-        groups: Sequence[str] | None = None,
-    ) -> Any:
-        """Sparse matrix: lexicon scores, cue profiles (raw and shares), length, the lexicon
-        scores and cue shares of the previous and next sentence (adjacent items of the same
-        ``groups`` value, i.e. document), TF-IDF, embeddings and their best cosine to each
-        strategy's anchors."""
-        from scipy.sparse import csr_matrix, hstack
-
-        n = len(self.ids)
-        own = []
-        for text, lex in zip(texts, lexicon, strict=True):
-            cues = self.profiles.scores(text)
-            total = sum(cues) + 1e-9
-            own.append(
-                [3.0 * lex.get(i, 0.0) for i in self.ids]
-                + [c / 10 for c in cues]
-                + [c / total for c in cues]
-                + [len(text) / 100]
-            )
-        dense = np.asarray(own, dtype=np.float32).reshape(len(texts), 3 * n + 1)
-        evidence = np.hstack([dense[:, :n], dense[:, 2 * n : 3 * n]])
-        prev, nxt = neighbours(groups, len(texts))
-        blocks = [dense, evidence[prev] * (prev >= 0)[:, None], evidence[nxt] * (nxt >= 0)[:, None]]
-        if self.embed is not None:
-            vectors = np.asarray(self.embed(list(texts)), np.float32) if texts else None
-            if vectors is not None and self.anchors is not None:
-                sims = _unit(vectors) @ self.anchors.T
-                best = [
-                    sims[:, self.anchor_labels[:, j]].max(axis=1)
-                    if self.anchor_labels[:, j].any()
-                    else np.zeros(len(texts), np.float32)
-                    for j in range(n)
-                ]
-                blocks.append(EMBED_SCALE * np.stack(best, axis=1))
-            if vectors is not None:
-                blocks.append(EMBED_SCALE * vectors)
-        parts = [csr_matrix(np.hstack(blocks)), self.tfidf.transform(texts)]
-        return hstack(parts).tocsr()
+    def scores_of(self, words: set[str]) -> list[float]:
+        """Scores of a set of (already segmented, CJK, two-character or longer) words."""
+        return [sum(weights.get(w, 0.0) for w in words) for weights in self.weights]
 
 
 def neighbours(groups: Sequence[str] | None, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -157,3 +74,84 @@ def neighbours(groups: Sequence[str] | None, size: int) -> tuple[np.ndarray, np.
 
 def _unit(x: np.ndarray) -> np.ndarray:
     return x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-9)
+
+
+class WordBag:
+    """Words and adjacent word pairs of pre-segmented sentences as a TF-IDF matrix, built in one
+    dictionary pass over the tokens (the pipeline segmented the sentences once; nothing is
+    segmented again). Pairs are hashed; only pairs seen in training get a column."""
+
+    def __init__(self, min_count: int = 2) -> None:
+        self.min_count = min_count
+        self.vocab: dict[str, int] = {}
+        self.pair_keys = np.zeros(0, np.int64)  # sorted hashed pairs with a column
+        self.tfidf: Any = None
+
+    def _flat(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Word ids (-1 unknown) of all alphanumeric tokens, and each one's document."""
+        get = self.vocab.get
+        lengths = []
+        ids: list[int] = []
+        for d in docs:
+            before = len(ids)
+            ids.extend(get(w, -1) for w in d if _WORDLIKE.search(w))
+            lengths.append(len(ids) - before)
+        rows = np.repeat(np.arange(len(docs)), lengths)
+        return np.asarray(ids, np.int64), rows
+
+    @staticmethod
+    def _pairs(ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(ids) < 2:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        a, b = ids[:-1], ids[1:]
+        ok = (a >= 0) & (b >= 0) & (rows[:-1] == rows[1:])
+        return (a[ok] * 1_000_003 + b[ok]) % (1 << 40), rows[:-1][ok]
+
+    def fit(self, docs: Sequence[Sequence[str]], extra_words: Iterable[str] = ()) -> WordBag:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        counts = Counter(w for d in docs for w in {w for w in d if _WORDLIKE.search(w)})
+        kept = sorted({w for w, c in counts.items() if c >= self.min_count} | set(extra_words))
+        self.vocab = {w: k for k, w in enumerate(kept)}
+        ids, rows = self._flat(docs)
+        keys, key_rows = self._pairs(ids, rows)
+        uniq = np.unique(np.stack([keys, key_rows]), axis=1)[0] if len(keys) else keys
+        values, df = np.unique(uniq, return_counts=True)
+        self.pair_keys = values[df >= self.min_count]
+        self.tfidf = TfidfTransformer(sublinear_tf=True).fit(self.counts(docs))
+        return self
+
+    def counts(self, docs: Sequence[Sequence[str]]) -> Any:
+        """Raw counts: one column per word, then one per known pair."""
+        from scipy.sparse import csr_matrix
+
+        ids, rows = self._flat(docs)
+        keys, key_rows = self._pairs(ids, rows)
+        width = len(self.vocab)
+        pos = np.searchsorted(self.pair_keys, keys)
+        pos = np.minimum(pos, max(len(self.pair_keys) - 1, 0))
+        known = self.pair_keys[pos] == keys if len(self.pair_keys) else np.zeros(len(keys), bool)
+        r = np.concatenate([rows[ids >= 0], key_rows[known]])
+        c = np.concatenate([ids[ids >= 0], width + pos[known]])
+        shape = (len(docs), width + len(self.pair_keys))
+        return csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=shape)
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> tuple[Any, Any]:
+        """TF-IDF rows and the binary word (no pair) matrix of ``docs``."""
+        counts = self.counts(docs)
+        words = counts[:, : len(self.vocab)].tocsr()
+        words.data[:] = 1.0
+        return self.tfidf.transform(counts), words
+
+    def word_weights(self, weights: Sequence[dict[str, float]]) -> np.ndarray:
+        """A ``(vocabulary, len(weights))`` matrix of per-column word weights."""
+        out = np.zeros((len(self.vocab), len(weights)), np.float32)
+        for j, table in enumerate(weights):
+            for w, v in table.items():
+                k = self.vocab.get(w)
+                if k is not None:
+                    out[k, j] = v
+        return out
+
+
+_WORDLIKE = re.compile(r"[^\W_]")

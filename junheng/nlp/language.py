@@ -21,6 +21,7 @@ from junheng.nlp.lexicon import Lexicon, LexiconEntry
 from junheng.nlp.places import ISSUER, PlaceRecognizer, Tokens
 from junheng.nlp.segment import Segmenter
 from junheng.nlp.sentences import SentenceSpan, split_sentences
+from junheng.nlp.tagging import MeasureTaggerComponent
 from junheng.nlp.zones import ZoneRecognizer
 from junheng.records import PlaceMention, Region
 
@@ -38,6 +39,9 @@ SITE_REGION = "junheng.site_region"
 BOILERPLATE = "junheng.boilerplate"
 ATTRIBUTION = "junheng.attribution"
 MEASURE_SKIPS = "junheng.measure_skips"
+# the lexicon's and rules' measures before the learned tagger re-judged them (start, end,
+# canonical, category, method), set only when a tagger runs
+RULE_MEASURES = "junheng.rule_measures"
 MAIN_REGION = "junheng.main_region"
 
 
@@ -408,6 +412,7 @@ COMPONENTS: dict[str, type] = {
     "junheng_sentences": SentenceComponent,
     "junheng_boilerplate": BoilerplateComponent,
     "junheng_measures": MeasureComponent,
+    "junheng_measure_tagger": MeasureTaggerComponent,
     "junheng_places": PlaceComponent,
     "junheng_attribution": AttributionComponent,
 }
@@ -429,7 +434,8 @@ def build_language(
     *,
     min_confidence: float = 0.5,
 ) -> Language:
-    """Assemble the pipeline: blank Chinese, our tokenizer, then the five components."""
+    """Assemble the pipeline: blank Chinese, our tokenizer, then the components (the measure
+    tagger stays a no-op until ``setup`` gives it a trained model)."""
     import spacy
 
     _register_factories()
