@@ -1,9 +1,9 @@
 """A static embedding model (``StaticEmbedding`` + ``Normalize``, the default model) read
 without torch: its token table and tokenizer in numpy, tens of MB instead of a gigabyte.
 
-Vectors are those ``SentenceTransformerEmbedder`` gives for the same folder: the mean of the
-token rows (``model2vec`` folders map token ids to rows of a smaller table, optionally
-weighted), scaled to unit length.
+Vectors are those ``SentenceTransformerEmbedder`` gives for the same folder, up to float32
+rounding: the mean of the token rows (``model2vec`` folders map token ids to rows of a smaller
+table, optionally weighted; the full table is never built), scaled to unit length.
 """
 
 from __future__ import annotations

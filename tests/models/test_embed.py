@@ -218,7 +218,8 @@ def test_default_static_model_loads_without_torch_with_the_same_vectors(tiny_mod
     texts = [*CORPUS, "", "教育", "2023年 education"]
     ours = StaticEmbedder(info.path, name="default", version="v").encode(texts, batch_size=3)
     st = SentenceTransformerEmbedder(info.path, name="default", version="v")
-    np.testing.assert_array_equal(ours, st.encode(texts, batch_size=3))
+    # the same vectors up to float32 rounding (the sums run in another order)
+    np.testing.assert_allclose(ours, st.encode(texts, batch_size=3), atol=1e-6)
 
 
 def test_st_prompts_follow_kind(tiny_model, tmp_path):
