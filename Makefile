@@ -33,6 +33,7 @@ bench: $(BENCH_STAMP)  ## quality, throughput and extraction benchmarks
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/search_recall.py
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/scale.py --sentences 100000
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/embeddings.py
 	$(BIN)/python benchmarks/classifier.py

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from junheng.api.documents import refresh_vectors
 from junheng.corpus.crawl import CrawlStore
 from junheng.corpus.store import Corpus
 from junheng.crawler.lock import crawl_lock
@@ -75,6 +76,7 @@ def crawl(
     pipeline: Pipeline | None = None,
     progress: Callable[[CrawlProgress], None] | None = None,
     log_level: str = "WARNING",
+    jobs: int | None = None,
 ) -> CrawlReport:
     """Crawl a sources file (or, quick mode, list-page URLs) into the corpus.
 
@@ -105,7 +107,7 @@ def crawl(
     with crawl_lock(path) as fd, _open(path, settings) as corpus:
         store = CrawlStore(corpus)
         loader = _Lazy(corpus, settings, pipeline)
-        analyser = PageAnalyser(corpus, store, loader, batch_size=settings.batch_size)
+        analyser = PageAnalyser(corpus, store, loader, batch_size=settings.batch_size, jobs=jobs)
         log_book = RunLog(corpus)
         run = log_book.start_run(
             [s.name for s in source_set.sources], source_set.fingerprint, os.getpid()
@@ -125,9 +127,11 @@ def crawl(
                     time.sleep(POLL_SECONDS)
         except BaseException:
             _stop(proc)
+            analyser.close()
             read_result(job_file)
             log_book.finish_run(run.id, "interrupted", "stopped before the end")
             raise
+        analyser.close()
         result = read_result(job_file)
         ok = proc.returncode == 0 and result is not None
         message = None
@@ -138,6 +142,7 @@ def crawl(
         log_book.finish_run(run.id, "finished" if ok else "failed", message)
         if loader.loaded is not None:
             corpus.set_meta("pipeline", loader.loaded.fingerprint)
+            refresh_vectors(corpus, settings, loader.loaded)
         stats = log_book.run_stats(run.id)
     if not ok:
         raise CrawlFailed(f"run {run.id}: {message}")

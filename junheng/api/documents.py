@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from junheng import workers as workers_mod
 from junheng.corpus.store import Corpus
-from junheng.crawler.files import Loaded, load
 from junheng.pipeline import Pipeline, content_hash
-from junheng.records import AnalysedDocument, Region
+from junheng.records import AnalysedDocument, Region, SourceDocument
 from junheng.settings import Settings, load_settings
+from junheng.workers import Workers
+
+if TYPE_CHECKING:
+    from junheng.crawler.files import Loaded
 
 Progress = Callable[[str], None]
 
@@ -98,33 +103,52 @@ def ingest(
     pipeline: Pipeline | None = None,
     stdin: bytes | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> IngestReport:
     """Read, analyse and store every input; content already stored is skipped.
 
-    Per-input failures are reported in the result; corpus errors (corrupt or locked database)
-    raise before anything is written.
+    ``jobs`` worker processes analyse (default: all cores) while this process stores each
+    document in input order: the corpus is the same as with one job. Per-input failures are
+    reported in the result; corpus errors (corrupt or locked database) raise before anything
+    is written.
     """
     settings = settings or load_settings()
     path = db or settings.db
     report = IngestReport(path)
     with Corpus.open(path, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline or pipeline_for(corpus, settings)
-        pending: list[Loaded] = []
+        from junheng.crawler.files import load
 
-        def flush() -> None:
-            for loaded, analysed in analyse_each(pipeline, pending):
-                if isinstance(analysed, str):
-                    report.items.append(IngestItem(loaded.location, "failed", analysed))
-                    if progress:
-                        progress(loaded.location)
+        queue: deque[tuple[Loaded, IngestItem | None]] = deque()
+        seen: set[str] = set()
+
+        def documents() -> Iterator[SourceDocument | None]:
+            """The inputs to analyse, ``None`` for those settled without analysis."""
+            for loaded in load(paths, stdin=stdin):
+                if loaded.document is None:
+                    queue.append((loaded, IngestItem(loaded.location, "failed", loaded.error)))
+                    yield None
                     continue
-                result = corpus.add(
-                    analysed,
-                    analysed_with=pipeline.fingerprint,
-                    index_terms=pipeline.segmenter.index_terms,
-                )
-                report.items.append(
-                    IngestItem(
+                digest = content_hash(loaded.document.text)
+                existing = corpus.has_content(digest)
+                if existing is not None or digest in seen:
+                    queue.append((loaded, IngestItem(loaded.location, "unchanged", None, existing)))
+                    yield None
+                    continue
+                seen.add(digest)
+                queue.append((loaded, None))
+                yield loaded.document
+
+        with Workers(pipeline, jobs) as workers:
+            for analysed in workers.map(documents()):
+                loaded, settled = queue.popleft()
+                if settled is None and isinstance(analysed, AnalysedDocument):
+                    result = corpus.add(
+                        analysed,
+                        analysed_with=pipeline.fingerprint,
+                        index_terms=pipeline.segmenter.index_terms,
+                    )
+                    settled = IngestItem(
                         loaded.location,
                         result.status,
                         None,
@@ -133,33 +157,26 @@ def ingest(
                         result.measures,
                         loaded.document.notes if loaded.document else (),
                     )
-                )
+                elif settled is None:
+                    settled = IngestItem(loaded.location, "failed", str(analysed))
+                report.items.append(settled)
                 if progress:
                     progress(loaded.location)
-            pending.clear()
-
-        seen: set[str] = set()
-        for loaded in load(paths, stdin=stdin):
-            if loaded.document is None:
-                report.items.append(IngestItem(loaded.location, "failed", loaded.error))
-                if progress:
-                    progress(loaded.location)
-                continue
-            digest = content_hash(loaded.document.text)
-            existing = corpus.has_content(digest)
-            if existing is not None or digest in seen:
-                report.items.append(IngestItem(loaded.location, "unchanged", None, existing))
-                if progress:
-                    progress(loaded.location)
-                continue
-            seen.add(digest)
-            pending.append(loaded)
-            if len(pending) >= settings.batch_size:
-                flush()
-        if pending:
-            flush()
         corpus.set_meta("pipeline", pipeline.fingerprint)
+        if report.count("added"):
+            refresh_vectors(corpus, settings, pipeline)
     return report
+
+
+def refresh_vectors(corpus: Corpus, settings: Settings, pipeline: Pipeline) -> None:
+    """Extend the vector index semantic search built (the embedder loads only when there is
+    one)."""
+    from junheng.corpus import vector_index
+
+    if vector_index.any_index(corpus.path):
+        from junheng.api.embeddings import refresh_vectors as refresh
+
+        refresh(corpus, settings, pipeline)
 
 
 def analyse_each(
@@ -167,20 +184,10 @@ def analyse_each(
 ) -> Iterator[tuple[Loaded, AnalysedDocument | str]]:
     """Analyse a batch; when it fails, each document alone, so that one document the pipeline
     cannot handle is reported (as a reason) and the others are still analysed."""
-    docs = [i.document for i in items if i.document is not None]
-    try:
-        results = list(pipeline.analyse_many(docs))
-    except Exception:
-        results = None
-    if results is not None:
-        yield from zip(items, results, strict=True)
-        return
-    for item in items:
-        assert item.document is not None
-        try:
-            yield item, pipeline.analyse(item.document)
-        except Exception as exc:
-            yield item, f"analysis failed ({type(exc).__name__}: {str(exc)[:200]})"
+    results = workers_mod.analyse_each(pipeline, [i.document for i in items])
+    for item, result in zip(items, results, strict=True):
+        assert result is not None
+        yield item, result
 
 
 # ---------------------------------------------------------------- extract (no database)
@@ -201,6 +208,8 @@ def extract(
 ) -> Iterator[dict[str, Any] | ExtractFailure]:
     """Analyse inputs without a database: one contract dict (see README) or failure per input."""
     pipeline = pipeline or Pipeline(settings or load_settings())
+    from junheng.crawler.files import load
+
     batch: list[Loaded] = []
 
     def run() -> Iterator[dict[str, Any] | ExtractFailure]:
@@ -272,7 +281,10 @@ def upgrade(*, db: str | None = None, settings: Settings | None = None) -> list[
     settings = settings or load_settings()
     path = db or settings.db
     with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
-        return list(corpus.migrated)
+        applied = list(corpus.migrated)
+        if applied:
+            corpus.vacuum()  # give back the space migrations freed (text stored once …)
+        return applied
 
 
 # ---------------------------------------------------------------- re-analysis
@@ -285,6 +297,7 @@ class ReanalyseReport:
     sentences: int
     measures: int
     analysed_with: str
+    failed: tuple[str, ...] = ()  # documents the pipeline failed on (their analysis stays)
 
 
 def reanalyse(
@@ -293,25 +306,42 @@ def reanalyse(
     settings: Settings | None = None,
     pipeline: Pipeline | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> ReanalyseReport:
     """Run the current pipeline (and the corpus's added lexicon terms) over every stored
-    document again; documents stay, their analysis is replaced one document at a time."""
+    document again; documents stay, their analysis is replaced one document at a time
+    (``jobs`` worker processes analyse, default: all cores; documents are read in chunks)."""
     settings = settings or load_settings()
     path = db or settings.db
     with Corpus.open(path, create=False, timeout=settings.lock_timeout) as corpus:
         pipeline = pipeline or pipeline_for(corpus, settings)
-        stored = list(corpus.iter_documents())
-        n_sent = n_meas = 0
-        analysed = pipeline.analyse_many(doc for _, doc in stored)
-        for (doc_id, source), result in zip(stored, analysed, strict=True):
-            n_meas += corpus.replace_analysis(
-                doc_id,
-                result,
-                analysed_with=pipeline.fingerprint,
-                index_terms=pipeline.segmenter.index_terms,
-            )
-            n_sent += len(result.sentences)
-            if progress:
-                progress(source.location)
+        ids = corpus.document_ids()
+        order: deque[tuple[int, SourceDocument]] = deque()
+
+        def documents() -> Iterator[SourceDocument]:
+            for k in range(0, len(ids), 200):
+                for doc_id, source in corpus.iter_documents(ids[k : k + 200]):
+                    order.append((doc_id, source))
+                    yield source
+
+        n_docs = n_sent = n_meas = 0
+        failed: list[str] = []
+        with Workers(pipeline, jobs) as workers:
+            for result in workers.map(documents()):
+                doc_id, source = order.popleft()
+                if not isinstance(result, AnalysedDocument):
+                    failed.append(f"{source.location}: {result}")  # its analysis stays
+                    continue
+                n_meas += corpus.replace_analysis(
+                    doc_id,
+                    result,
+                    analysed_with=pipeline.fingerprint,
+                    index_terms=pipeline.segmenter.index_terms,
+                )
+                n_docs += 1
+                n_sent += len(result.sentences)
+                if progress:
+                    progress(source.location)
         corpus.set_meta("pipeline", pipeline.fingerprint)
-    return ReanalyseReport(path, len(stored), n_sent, n_meas, pipeline.fingerprint)
+        refresh_vectors(corpus, settings, pipeline)
+    return ReanalyseReport(path, n_docs, n_sent, n_meas, pipeline.fingerprint, tuple(failed))

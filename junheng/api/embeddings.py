@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from junheng.corpus import vectors
+from junheng.corpus import vector_index, vectors
 from junheng.corpus.store import Corpus
-from junheng.errors import JunhengError
+from junheng.errors import CorpusError, JunhengError
 from junheng.pipeline import Pipeline
 from junheng.settings import Settings, load_settings
 
@@ -65,67 +65,40 @@ def _loaded_embedder(spec: str, cache_dir: Path) -> Any:
     return get_embedder(spec, cache_dir=cache_dir)
 
 
-def query_matrix(
-    corpus: Corpus,
-    embedder: Any,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[int], Any]:
-    """Ids and unit vectors of the counted sentences, for semantic search. Sentences without a
-    stored vector are encoded; the vectors are stored when the corpus can be written, else
-    kept for this search only (a read-only corpus is searched all the same)."""
-    import numpy as np
-
-    rows = vectors.counted_sentences(corpus)
-    hashes = [vectors.text_hash(r["text"]) for r in rows]
-    vectors.check_model(corpus, embedder.version, embedder.dim)
-    matrix, missing = vectors.load_matrix(
-        corpus, hashes, model=embedder.version, dim=embedder.dim, with_missing=True
-    )
-    if missing:
-        texts = {hashes[i]: rows[i]["text"] for i in missing}
-        order = list(texts)
-        fresh = np.zeros((len(order), embedder.dim), dtype=np.float32)
-        for k in range(0, len(order), 2048):
-            part = order[k : k + 2048]
-            fresh[k : k + len(part)] = embedder.encode([texts[h] for h in part], kind="passage")
-            if progress:
-                progress(k + len(part))
-        index = {h: j for j, h in enumerate(order)}
-        for i in missing:
-            matrix[i] = fresh[index[hashes[i]]]
-        _store_quietly(corpus, embedder, order, fresh)
-    return [r["id"] for r in rows], matrix
-
-
-def _store_quietly(corpus: Corpus, embedder: Any, hashes: list[str], matrix: Any) -> None:
-    """Keep new vectors in the corpus when another connection may write it."""
-    try:
-        with Corpus.open(corpus.path, create=False, timeout=1.0) as writer, writer.transaction():
-            writer.db.conn.executemany(
-                "insert or replace into vectors (content_hash, model, dim, vector)"
-                " values (?, ?, ?, ?)",
-                [
-                    (h, embedder.version, embedder.dim, vectors.encode_blob(v))
-                    for h, v in zip(hashes, matrix, strict=True)
-                ],
-            )
-    except JunhengError:
-        pass  # read-only, locked or damaged: the search goes on with the vectors in memory
-
-
-def ensure_corpus_vectors(
+def corpus_vectors(
     corpus: Corpus, embedder: Any, progress: Callable[[int], None] | None = None
-) -> int:
-    """Encode the counted sentences that have no vector for this embedder yet."""
-    texts = [r["text"] for r in vectors.counted_sentences(corpus)]
-    return vectors.ensure_vectors(
+) -> Any:
+    """The sentence vectors of the corpus for this embedder (``vector_index.Vectors``): its
+    stored index, built on first use and brought up to date (see ``vector_index``)."""
+    return vector_index.open_vectors(
         corpus,
-        texts,
         model=embedder.version,
         dim=embedder.dim,
-        encode=lambda batch: embedder.encode(batch, kind="passage"),
+        encode=lambda texts: embedder.encode(texts, kind="passage"),
         progress=progress,
     )
+
+
+def refresh_vectors(corpus: Corpus, settings: Settings, pipeline: Pipeline) -> int:
+    """After new documents: extend the vector index of the configured embedder when semantic
+    search built one (nothing to do otherwise). Returns how many sentences were encoded."""
+    if settings.embedder == "tfidf":
+        return 0  # refitted on the corpus by its user; its index follows its own version
+    try:
+        embedder = corpus_embedder(corpus, settings, pipeline)
+    except JunhengError:
+        return 0
+    if not vector_index.exists(corpus.path, embedder.version):
+        return 0
+    try:
+        return vector_index.update(
+            corpus,
+            model=embedder.version,
+            dim=embedder.dim,
+            encode=lambda texts: embedder.encode(texts, kind="passage"),
+        )
+    except OSError:
+        return 0
 
 
 def embed_corpus(
@@ -134,10 +107,22 @@ def embed_corpus(
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[str, int]:
-    """Make sure every counted sentence has a vector; returns (model version, newly encoded)."""
+    """Make sure every article sentence has a vector; returns (model version, newly encoded)."""
     from junheng.api.documents import pipeline_for
 
     settings = settings or load_settings()
     with Corpus.open(db or settings.db, create=False, timeout=settings.lock_timeout) as corpus:
         embedder = corpus_embedder(corpus, settings, pipeline_for(corpus, settings))
-        return embedder.version, ensure_corpus_vectors(corpus, embedder, progress)
+        try:
+            done = vector_index.update(
+                corpus,
+                model=embedder.version,
+                dim=embedder.dim,
+                encode=lambda texts: embedder.encode(texts, kind="passage"),
+                progress=progress,
+            )
+        except OSError as exc:
+            raise CorpusError(
+                f"cannot write the vector index beside {corpus.path}: {exc}"
+            ) from None
+        return embedder.version, done

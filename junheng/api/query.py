@@ -67,17 +67,16 @@ def search(
             )
         if mode == "text":
             return SearchResult(query, tuple(terms), tuple(text_hits))
-        from junheng.api.embeddings import corpus_embedder, query_matrix
+        from junheng.api.embeddings import corpus_embedder, corpus_vectors
 
         embedder = corpus_embedder(corpus, settings, pipeline)
-        ids, matrix = query_matrix(corpus, embedder, progress)
+        stored = corpus_vectors(corpus, embedder, progress)
         vector = embedder.encode([text], kind="query")[0]
         pool = limit if mode == "semantic" else max(limit * 10, 200)
         near = search_mod.semantic_search(
             corpus,
             vector,
-            ids=ids,
-            matrix=matrix,
+            vectors=stored,
             regions=regions,
             strategy=strategy,
             limit=pool,

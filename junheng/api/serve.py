@@ -38,7 +38,10 @@ def check_corpus(path: str | Path) -> None:
         conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
         try:
             tables = {
-                r[0] for r in conn.execute("select name from sqlite_master where type='table'")
+                r[0]
+                for r in conn.execute(
+                    "select name from sqlite_master where type in ('table', 'view')"
+                )
             }
             missing_tables = [t for t in REQUIRED if t not in tables]
             if "documents" not in tables:

@@ -36,6 +36,17 @@ class JunhengGroup(click.Group):
             ) from None
 
 
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--jobs N``: analysis worker processes (default: all cores)."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes that analyse documents [default: all cores].",
+    )(func)
+
+
 def settings_of(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 

@@ -11,7 +11,14 @@ from typing import Any
 import click
 
 from junheng.cli import cli
-from junheng.cli._common import console, db_option, print_table, progress_bar, settings_of
+from junheng.cli._common import (
+    console,
+    db_option,
+    jobs_option,
+    print_table,
+    progress_bar,
+    settings_of,
+)
 
 
 @cli.command()
@@ -32,6 +39,7 @@ from junheng.cli._common import console, db_option, print_table, progress_bar, s
 )
 @click.option("--delay", type=float, help="Seconds between requests to one host (overrides).")
 @db_option
+@jobs_option
 @click.pass_context
 def crawl(
     ctx: click.Context,
@@ -42,6 +50,7 @@ def crawl(
     allow_private: bool,
     delay: float | None,
     db: str | None,
+    jobs: int | None,
 ) -> None:
     """Crawl list pages and their articles into the corpus (incremental, polite, resumable).
 
@@ -75,6 +84,7 @@ def crawl(
             options={"delay": delay} if delay is not None else None,
             progress=callback,
             log_level="INFO" if verbose else "WARNING",
+            jobs=jobs,
         )
     finally:
         if bar is not None:

@@ -12,6 +12,7 @@ from junheng.cli import cli
 from junheng.cli._common import (
     EXIT_INPUT_FAILED,
     db_option,
+    jobs_option,
     print_table,
     progress_bar,
     report_failures,
@@ -22,8 +23,9 @@ from junheng.cli._common import (
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
+@jobs_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, jobs: int | None) -> None:
     """Analyse .txt, .html and .jsonl files (or folders of them) and store them in the corpus.
 
     Content already in the corpus is skipped. Use - to read one text from stdin.
@@ -36,7 +38,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     callback, bar = progress_bar(True)
     try:
-        report = api.ingest(paths, db=db, settings=settings, stdin=stdin, progress=callback)
+        report = api.ingest(
+            paths, db=db, settings=settings, stdin=stdin, progress=callback, jobs=jobs
+        )
     finally:
         if bar is not None:
             bar.stop()

@@ -8,7 +8,14 @@ import click
 
 from junheng import api
 from junheng.cli import cli
-from junheng.cli._common import db_option, print_table, progress_bar, settings_of
+from junheng.cli._common import (
+    EXIT_INPUT_FAILED,
+    db_option,
+    jobs_option,
+    print_table,
+    progress_bar,
+    settings_of,
+)
 
 
 @cli.command()
@@ -202,8 +209,9 @@ def lexicon_add(ctx: click.Context, path: str, db: str | None) -> None:
 
 @cli.command()
 @db_option
+@jobs_option
 @click.pass_context
-def reanalyse(ctx: click.Context, db: str | None) -> None:
+def reanalyse(ctx: click.Context, db: str | None, jobs: int | None) -> None:
     """Analyse every stored document again with the current lexicon and pipeline.
 
     \b
@@ -212,7 +220,7 @@ def reanalyse(ctx: click.Context, db: str | None) -> None:
     """
     callback, bar = progress_bar(True)
     try:
-        report = api.reanalyse(db=db, settings=settings_of(ctx), progress=callback)
+        report = api.reanalyse(db=db, settings=settings_of(ctx), progress=callback, jobs=jobs)
     finally:
         if bar is not None:
             bar.stop()
@@ -220,3 +228,7 @@ def reanalyse(ctx: click.Context, db: str | None) -> None:
         f"re-analysed {report.documents} documents: {report.sentences} sentences, "
         f"{report.measures} measures → {report.db}"
     )
+    for failure in report.failed:
+        click.echo(f"kept the earlier analysis of {failure}", err=True)
+    if report.failed:
+        ctx.exit(EXIT_INPUT_FAILED)

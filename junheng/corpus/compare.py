@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from junheng.corpus import tallies
 from junheng.corpus.filters import Filters
-from junheng.corpus.search import PLACES_JOIN
+from junheng.corpus.search import PLACES_JOIN, region_prefix
 from junheng.corpus.store import Corpus
-from junheng.errors import QueryError, invalid_value_msg
+from junheng.errors import CorpusError, QueryError, invalid_value_msg
 from junheng.records import MUNICIPALITIES, Region
 
 Level = Literal["county", "city", "province"]
@@ -130,8 +132,8 @@ def row_clause(region: Region, by: Level, params: dict[str, object]) -> str:
         prefix = region.adcode[:2] if region.adcode[:2] in MUNICIPALITIES else region.adcode[:4]
     else:
         prefix = region.adcode[:2]
-    params["row_prefix"] = prefix + "%"
-    return "sr.adcode like :row_prefix"
+    params["row_prefix"] = prefix + "*"
+    return "sr.adcode glob :row_prefix"
 
 
 def compare(
@@ -142,20 +144,33 @@ def compare(
     threshold: float = 0.5,
     filters: Filters | None = None,
     ambiguous: Callable[[str], bool] | None = None,
+    direct: bool = False,
 ) -> Comparison:
     """Rows are regions at level ``by``; cells count counted sentences carrying each strategy
-    (score ≥ ``threshold``) and list the distinct measures of that strategy in them. A county
-    whose name is ``ambiguous`` is labelled with its city (西安市长安区)."""
+    (score ≥ ``threshold``) and list the distinct measures of that strategy in them (by
+    name). A county whose name is ``ambiguous`` is labelled with its city (西安市长安区).
+
+    County tables at the default threshold, with no years or strategy filter, are read from
+    the maintained tallies (``tallies``); the others, or any with ``direct``, are counted from
+    the sentences (the same figures)."""
     if by not in LEVELS:
         raise QueryError(invalid_value_msg("level", by, LEVELS))
     filters = filters or Filters()
     columns = tuple(s for s in strategies if not filters.strategies or s in filters.strategies)
+    if (
+        not direct
+        and by == "county"
+        and threshold == tallies.THRESHOLD
+        and filters.years == (None, None)
+        and not filters.strategies
+    ):
+        return _from_tallies(corpus, columns, filters, ambiguous)
     params: dict[str, object] = {"t": threshold}
     where = f"{filters.where(params)} and {filters.place_where(params)}"
     # one row per sentence and place: a sentence counts once for each of its places
     rows = corpus.query(
         f"""
-        select s.text as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
+        select s.text_key as sid, s.document_id as did, ss.strategy, r.province, r.city, r.county,
                sr.adcode
         from sentence_strategies ss
         join sentences s on s.id = ss.sentence_id
@@ -168,7 +183,7 @@ def compare(
     mparams: dict[str, object] = {}
     measures = corpus.query(
         f"""
-        select s.text as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
+        select s.text_key as sid, m.canonical, m.category, sr.adcode, r.province, r.city,
                r.county
         from measures m join sentences s on s.id = m.sentence_id
         join documents d on d.id = s.document_id
@@ -216,7 +231,7 @@ def compare(
         cells = {
             sid: Cell(
                 len(per.get(sid, ())),
-                tuple(cell_meas[key].get(sid, {})),
+                tuple(sorted(cell_meas[key].get(sid, {}))),
                 len(cell_docs[key].get(sid, ())),
                 round(len(per.get(sid, ())) / base, 4),
             )
@@ -258,6 +273,107 @@ def compare(
     )
 
 
+_EMPTY = Cell(0, (), 0, 0.0)
+
+
+def _from_tallies(
+    corpus: Corpus,
+    columns: tuple[str, ...],
+    filters: Filters,
+    ambiguous: Callable[[str], bool] | None,
+) -> Comparison:
+    """``compare(by="county")`` from the maintained tallies: one summary row per cell."""
+    params: dict[str, object] = {}
+    where = "1"
+    if filters.regions:  # adcode prefixes as GLOB: an index range
+        where = "(" + " or ".join(f"adcode glob :place{k}" for k in range(len(filters.regions)))
+        where += ")"
+        params = {f"place{k}": region_prefix(r) + "*" for k, r in enumerate(filters.regions)}
+    conn = corpus.db.conn
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    names: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    try:  # one row per place, its figures packed by SQLite (hundreds of thousands of tallies)
+        for adcode, packed in conn.execute(
+            "select adcode, group_concat(strategy || ' ' || kind || ' ' || k, ' ') from csum"
+            f" where k > 0 and adcode != '' and {where} group by adcode",
+            params,
+        ):
+            items = packed.split(" ")
+            counts[adcode] = dict(
+                zip(zip(items[0::3], items[1::3], strict=True), map(int, items[2::3]), strict=True)
+            )
+        for adcode, strategy, packed in conn.execute(
+            "select adcode, strategy, group_concat(value, char(31)) from ctally"
+            f" where kind = 'measure' and adcode != '' and {where} group by adcode, strategy",
+            params,
+        ):
+            names[adcode][strategy] = sorted(packed.split("\x1f"))
+    except sqlite3.Error as exc:
+        raise CorpusError(f"database {corpus.path}: {exc}") from None
+    places = {
+        r["adcode"]: r for r in corpus.query("select adcode, province, city, county from regions")
+    }
+    out = []
+    for adcode, per in counts.items():
+        docs = per.get(("*", "doc"), 0)
+        # (no strategy filter here: a row with any text has one in some column)
+        if not per.get(("*", "text")) or docs < filters.min_docs:
+            continue
+        place = places[adcode]
+        label, province, city, county, level, code = _row_key(
+            "county", place["province"], place["city"] or "", place["county"] or "", adcode
+        )
+        if level == "county" and ambiguous is not None and ambiguous(county):
+            label = (city or province) + county
+        measured = per.get(("#m", "text"), 0)
+        cells = {}
+        for sid in columns:
+            n = per.get((sid, "text"), 0)
+            cells[sid] = (
+                Cell(
+                    n,
+                    tuple(names[adcode].get(sid, ())),
+                    per.get((sid, "doc"), 0),
+                    round(n / (measured or 1), 4),
+                )
+                if n
+                else _EMPTY
+            )
+        out.append(
+            Row(
+                label,
+                province,
+                city,
+                county,
+                level,
+                docs,
+                cells,
+                code,
+                measured,
+                per.get(("*", "text"), 0),
+            )
+        )
+    out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
+    unattributed = 0
+    if not filters.regions:
+        row = corpus.query(
+            "select k from csum where adcode = '' and strategy = '*' and kind = 'text'"
+        )
+        unattributed = row[0]["k"] if row else 0
+    labelled_by = tuple(
+        r["value"]
+        for r in corpus.query(
+            "select value, sum(n) as n from ctally where strategy = '@' and kind = 'method'"
+            f" and {where if filters.regions else '1'} group by value order by n desc, value",
+            params,
+        )
+    )
+    notes = () if out else (f"no sentences match ({filters.describe()})",)
+    return Comparison(
+        "county", columns, tuple(out), unattributed, tallies.THRESHOLD, notes, filters, labelled_by
+    )
+
+
 def evidence(
     corpus: Corpus,
     *,
@@ -280,15 +396,21 @@ def evidence(
     ]
     if region is None:
         where.append("sr.adcode is null")
-    else:
+        tables = f"""sentence_strategies ss
+        join sentences s on s.id = ss.sentence_id
+        join documents d on d.id = s.document_id
+        {PLACES_JOIN}"""
+    else:  # from the place's sentences (an index range), whatever the planner's statistics
         where.append(row_clause(region, by, params))
+        tables = """sentence_regions sr
+        cross join sentences s on s.id = sr.sentence_id
+        cross join sentence_strategies ss on ss.sentence_id = s.id
+        join documents d on d.id = s.document_id
+        left join regions r on r.adcode = sr.adcode"""
     sql = f"""
         select s.id, s.text, s.char_start, d.title, d.published, d.url, d.location, d.removed,
                coalesce(nullif(r.county, ''), nullif(r.city, ''), r.province) as place, ss.score
-        from sentence_strategies ss
-        join sentences s on s.id = ss.sentence_id
-        join documents d on d.id = s.document_id
-        {PLACES_JOIN}
+        from {tables}
         where {" and ".join(where)}
         order by d.published desc, s.id
     """

@@ -39,8 +39,13 @@ def list_measures(
     since: int | None = None,
     new_only: bool = False,
     limit: int = 50,
+    direct: bool = False,
 ) -> list[MeasureRow]:
-    """Measures of non-boilerplate sentences, most mentioned first."""
+    """Measures of counted sentences, most mentioned first (ties: more documents, then by
+    name; within a row, counts first, then by name). Without filters they are read from the
+    maintained tallies (``tallies``), else (or with ``direct``) counted from the mentions."""
+    if not regions and since is None and not direct:
+        return _from_tallies(corpus, new_only=new_only, limit=limit)
     where = [COUNTED]
     params: dict[str, object] = {}
     if regions:  # a sentence matches when any of its places does; only those places count
@@ -95,19 +100,69 @@ def list_measures(
     for canonical, a in agg.items():
         row = MeasureRow(
             canonical=canonical,
-            category=a["categories"].most_common(1)[0][0] if a["categories"] else None,
+            category=_ranked(a["categories"])[0][0] if a["categories"] else None,
             mentions=len(a["mentions"]),
             documents=len(a["docs"]),
-            regions=tuple(a["places"].most_common()),
+            regions=tuple(_ranked(a["places"])),
             first_seen=min(a["dates"]) if a["dates"] else None,
             last_seen=max(a["dates"]) if a["dates"] else None,
-            methods=tuple(m for m, _ in a["methods"].most_common()),
-            examples=tuple(t for t, _ in a["terms"].most_common(3)),
+            methods=tuple(m for m, _ in _ranked(a["methods"])),
+            examples=tuple(t for t, _ in _ranked(a["terms"])[:3]),
         )
         if not new_only or row.new:
             out.append(row)
     out.sort(key=lambda r: (-r.mentions, -r.documents, r.canonical))
     return out[:limit]
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Most counted first, ties by name."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _from_tallies(corpus: Corpus, *, new_only: bool, limit: int) -> list[MeasureRow]:
+    """``list_measures`` without filters, from ``msum`` and ``mtally``."""
+    where = "mentions > 0"
+    if new_only:
+        methods = ", ".join(f"'{m}'" for m in sorted(LEXICON_METHODS))
+        where += (
+            " and not exists (select 1 from mtally t where t.canonical = msum.canonical"
+            f" and t.kind = 'method' and t.value in ({methods}))"
+        )
+    out = []
+    for top in corpus.query(
+        f"select canonical, mentions, documents from msum where {where}"
+        " order by mentions desc, documents desc, canonical limit :limit",
+        {"limit": int(limit)},
+    ):
+        name = top["canonical"]
+        kinds: dict[str, dict[str, int]] = defaultdict(dict)
+        for r in corpus.query(
+            "select kind, value, n from mtally where canonical = ?"
+            " and kind in ('place', 'method', 'category', 'term')",
+            (name,),
+        ):
+            kinds[r["kind"]][r["value"]] = r["n"]
+        dates = corpus.query(
+            "select min(value) as first, max(value) as last from mtally"
+            " where canonical = ? and kind = 'date'",
+            (name,),
+        )[0]
+        categories = _ranked(kinds["category"])
+        out.append(
+            MeasureRow(
+                canonical=name,
+                category=categories[0][0] if categories else None,
+                mentions=top["mentions"],
+                documents=top["documents"],
+                regions=tuple(_ranked(kinds["place"])),
+                first_seen=dates["first"],
+                last_seen=dates["last"],
+                methods=tuple(m for m, _ in _ranked(kinds["method"])),
+                examples=tuple(t for t, _ in _ranked(kinds["term"])[:3]),
+            )
+        )
+    return out
 
 
 def clean_sentences(corpus: Corpus, *, limit: int = 50_000) -> Iterator[str]:

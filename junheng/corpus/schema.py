@@ -183,7 +183,11 @@ def m006_sentence_regions(db: Database) -> None:
             "rank": int,
         },
         pk=("sentence_id", "adcode"),
-        foreign_keys=[("sentence_id", "sentences", "id"), ("document_id", "documents", "id")],
+        # (the rows are in sentence_rows since m010, when a later migration recreates this)
+        foreign_keys=[
+            ("sentence_id", "sentence_rows" if db["sentence_rows"].exists() else "sentences", "id"),
+            ("document_id", "documents", "id"),
+        ],
     )
     db["sentence_regions"].create_index(["adcode"])
     db["sentence_regions"].create_index(["document_id"])
@@ -193,3 +197,116 @@ def m006_sentence_regions(db: Database) -> None:
         " select id, document_id, adcode, region_confidence, region_method, 0 from sentences"
         " where adcode is not null"
     )
+
+
+# FTS5 over the index terms and the places of each sentence (``r43 r4311 r431128``: every
+# prefix a region filter uses), so that a search within a region is one index query
+PLACE_TOKEN = "r"
+
+
+@migrations()
+def m007_search_places(db: Database) -> None:
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"drop trigger if exists sentences_{suffix}")
+    db.execute("drop table if exists sentences_fts")
+    db["sentences"].add_column("places", str)
+    db.execute(
+        "update sentences set places = (select group_concat(tok, ' ') from ("
+        f" select '{PLACE_TOKEN}' || substr(adcode, 1, 2) as tok from sentence_regions"
+        "  where sentence_id = sentences.id"
+        f" union select '{PLACE_TOKEN}' || substr(adcode, 1, 4) from sentence_regions"
+        "  where sentence_id = sentences.id"
+        f" union select '{PLACE_TOKEN}' || adcode from sentence_regions"
+        "  where sentence_id = sentences.id))"
+    )
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE sentences_fts USING FTS5 (index_text, places, content=sentences);
+        INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');
+        CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
+          INSERT INTO sentences_fts (rowid, index_text, places)
+          VALUES (new.rowid, new.index_text, new.places);
+        END;
+        CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
+          INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)
+          VALUES ('delete', old.rowid, old.index_text, old.places);
+        END;
+        CREATE TRIGGER sentences_au AFTER UPDATE OF index_text, places ON sentences BEGIN
+          INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)
+          VALUES ('delete', old.rowid, old.index_text, old.places);
+          INSERT INTO sentences_fts (rowid, index_text, places)
+          VALUES (new.rowid, new.index_text, new.places);
+        END;
+        """
+    )
+
+
+@migrations()
+def m008_vector_index(db: Database) -> None:
+    # sentence vectors now live in a usearch index beside the corpus (corpus.db.vectors/),
+    # 8-bit and keyed by sentence id; the float32 table they replace is rebuilt there on the
+    # first semantic search. Each re-analysis records the first sentence id it replaced, so
+    # that the index drops and encodes those again.
+    db.execute("drop table if exists vectors")
+    db.execute(
+        "create table sentence_replacements"
+        " (id integer primary key autoincrement, first_sentence integer not null)"
+    )
+
+
+@migrations()
+def m009_tallies(db: Database) -> None:
+    # each sentence's text key (distinct counting without comparing texts) and the tallies
+    # triggers keep for compare and measures (junheng/corpus/tallies.py)
+    from junheng.corpus.tallies import fill_sql, schema_sql, text_key
+
+    db["sentences"].add_column("text_key", int)
+    db.conn.create_function("junheng_text_key", 1, text_key, deterministic=True)
+    db.execute("update sentences set text_key = junheng_text_key(text)")
+    for statement in [*schema_sql(), *fill_sql()]:
+        db.execute(statement)
+
+
+SENTENCE_COLUMNS = (
+    "id, document_id, idx, char_start, char_end, boilerplate, boilerplate_reason, adcode,"
+    " region_confidence, region_method, instrument, index_text, places, text_key"
+)
+
+
+@migrations()
+def m010_sentence_text_once(db: Database) -> None:
+    # A sentence's text is its document's text from char_start to char_end: it is stored once,
+    # in documents. The rows are `sentence_rows`; `sentences` is a view that adds their text,
+    # so every reader (and Datasette) sees the table it saw before.
+    conn = db.conn
+    for suffix in ("ai", "ad", "au"):
+        conn.execute(f"drop trigger if exists sentences_{suffix}")
+    conn.execute("drop table if exists sentences_fts")
+    conn.execute("alter table sentences rename to sentence_rows")
+    conn.execute("alter table sentence_rows drop column text")
+    conn.execute(
+        "create view sentences as select r.id as id, r.document_id as document_id,"
+        " r.idx as idx, r.char_start as char_start, r.char_end as char_end,"
+        " substr(d.text, r.char_start + 1, r.char_end - r.char_start) as text,"
+        " r.boilerplate as boilerplate, r.boilerplate_reason as boilerplate_reason,"
+        " r.adcode as adcode, r.region_confidence as region_confidence,"
+        " r.region_method as region_method, r.instrument as instrument,"
+        " r.index_text as index_text, r.places as places, r.text_key as text_key"
+        " from sentence_rows r join documents d on d.id = r.document_id"
+    )
+    for statement in (
+        "CREATE VIRTUAL TABLE sentences_fts USING FTS5 (index_text, places, content=sentence_rows)",
+        "INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild')",
+        "CREATE TRIGGER sentence_rows_ai AFTER INSERT ON sentence_rows BEGIN"
+        " INSERT INTO sentences_fts (rowid, index_text, places)"
+        " VALUES (new.rowid, new.index_text, new.places); END",
+        "CREATE TRIGGER sentence_rows_ad AFTER DELETE ON sentence_rows BEGIN"
+        " INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)"
+        " VALUES ('delete', old.rowid, old.index_text, old.places); END",
+        "CREATE TRIGGER sentence_rows_au AFTER UPDATE OF index_text, places ON sentence_rows"
+        " BEGIN INSERT INTO sentences_fts (sentences_fts, rowid, index_text, places)"
+        " VALUES ('delete', old.rowid, old.index_text, old.places);"
+        " INSERT INTO sentences_fts (rowid, index_text, places)"
+        " VALUES (new.rowid, new.index_text, new.places); END",
+    ):
+        conn.execute(statement)

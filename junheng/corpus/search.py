@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from junheng.corpus.schema import PLACE_TOKEN
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError
 from junheng.records import MUNICIPALITIES, Region
@@ -44,10 +45,13 @@ def _quoted(term: str) -> str:
 
 
 def fts_query(
-    terms: Sequence[str], pieces: Mapping[str, Sequence[Sequence[str]]] | None = None
+    terms: Sequence[str],
+    pieces: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    regions: Sequence[Region] = (),
 ) -> str:
     """An FTS5 query that ANDs the terms, each quoted so that no query syntax gets through; a
-    term with ``pieces`` also matches where all the words of one of its splits occur."""
+    term with ``pieces`` also matches where all the words of one of its splits occur. With
+    ``regions``, only sentences with a place inside one of them match (their place tokens)."""
     out = []
     for t in terms:
         alternatives = [
@@ -58,7 +62,15 @@ def fts_query(
         else:
             out.append(_quoted(t))
     # FTS5 needs an explicit AND after a parenthesised group
-    return (" AND " if any(s.startswith("(") for s in out) else " ").join(out)
+    query = "index_text : (" + " AND ".join(out) + ")"
+    if regions:
+        query += " AND places : (" + " OR ".join(_quoted(place_token(r)) for r in regions) + ")"
+    return query
+
+
+def place_token(region: Region) -> str:
+    """The index token of a region filter: the adcode prefix every place inside it shares."""
+    return PLACE_TOKEN + region_prefix(region)
 
 
 def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -93,6 +105,16 @@ def places_clause(regions: Sequence[Region], key: str = "region") -> tuple[str, 
     )
 
 
+def region_prefix(region: Region) -> str:
+    """The adcode prefix of every unit inside ``region``."""
+    if region.level == "county":
+        return region.adcode
+    if region.level == "city":
+        code = region.adcode
+        return code[:2] if code[:2] in MUNICIPALITIES else code[:4]
+    return region.adcode[:2]
+
+
 def region_clause(
     regions: Sequence[Region], column: str = "s.adcode", *, key: str = "region"
 ) -> tuple[str, dict[str, str]]:
@@ -100,15 +122,14 @@ def region_clause(
     parts = []
     params: dict[str, str] = {}
     for k, r in enumerate(regions):
-        if r.level == "county":
-            prefix = r.adcode
-        elif r.level == "city":
-            prefix = r.adcode[:2] if r.adcode[:2] in MUNICIPALITIES else r.adcode[:4]
-        else:
-            prefix = r.adcode[:2]
         parts.append(f"{column} like :{key}{k}")
-        params[f"{key}{k}"] = prefix + "%"
+        params[f"{key}{k}"] = region_prefix(r) + "%"
     return "(" + " or ".join(parts) + ")", params
+
+
+# A search ranks (bm25) at most this many of the newest matching sentences: a common word
+# matches a good part of a national corpus, and ranking every match costs seconds.
+RANK_POOL = 1000
 
 
 def search(
@@ -124,6 +145,11 @@ def search(
 ) -> list[SearchHit]:
     """Sentences matching all ``terms`` (already segmented like the index), best first.
 
+    Order: the matching sentences are taken newest first (most recently stored), at most
+    ``RANK_POOL`` of them (or ``limit`` × 25 when more), and ranked by relevance (bm25, then
+    publication date): when a term matches fewer sentences than that, every match is ranked.
+    The region filter is part of the index query (each sentence's places are indexed).
+
     A term the text cut across two or three words is found through its ``pieces`` (see
     ``Segmenter.splits``); such candidates are kept only when ``contains(sentence text, term)``
     (the caller normalises the sentence as the index did).
@@ -131,35 +157,35 @@ def search(
     if not terms:
         raise QueryError("the query has no searchable words")
     pieces = {t: p for t, p in (pieces or {}).items() if p} if contains else {}
-    where = ["sentences_fts match :q"]
     pool = int(limit) * 4 + 20 if pieces else int(limit)
-    params: dict[str, object] = {"q": fts_query(terms, pieces), "limit": pool}
-    if not include_boilerplate:
-        where.append(COUNTED)
-    where += _filter_clauses(regions, strategy, params)
+    params: dict[str, object] = {
+        "q": fts_query(terms, pieces, regions),
+        "pool": max(RANK_POOL, pool * 25),
+    }
+    where = [] if include_boilerplate else [COUNTED]
+    where += _filter_clauses((), strategy, params)
     sql = f"""
-        select s.id, s.document_id, s.text, s.index_text, d.title, d.published, d.location,
-               d.url, r.adcode, r.province, r.city, r.county, bm25(sentences_fts) as rank,
-               (select group_concat(strategy, ' ') from sentence_strategies ss
-                 where ss.sentence_id = s.id and ss.score >= 0.5) as strategies,
-               (select group_concat(canonical, '|') from measures m
-                 where m.sentence_id = s.id) as measures
+        select s.id, s.text, s.index_text, d.published, bm25(sentences_fts) as rank
         from sentences_fts
-        join sentences s on s.rowid = sentences_fts.rowid
+        join sentences s on s.id = sentences_fts.rowid
         join documents d on d.id = s.document_id
-        left join regions r on r.adcode = s.adcode
-        where {" and ".join(where)}
-        order by rank, d.published desc
-        limit :limit
+        where sentences_fts match :q {"".join(" and " + w for w in where)}
+        order by sentences_fts.rowid desc
+        limit :pool
     """
-    hits = []
-    for row in corpus.query(sql, params):
+    rows = corpus.query(sql, params)
+    rows.sort(key=lambda r: r["published"] or "", reverse=True)  # undated last
+    rows.sort(key=lambda r: r["rank"])  # stable: equal ranks stay newest first
+    ranked: dict[int, float] = {}
+    for row in rows:
         if pieces and contains is not None:
             indexed = set((row["index_text"] or "").split())
             if not all(t in indexed or contains(row["text"], t) for t in pieces):
                 continue
-        hits.append(_hit(row, terms, float(row["rank"])))
-    return hits[:limit]
+        ranked[row["id"]] = -float(row["rank"])
+        if len(ranked) >= limit:
+            break
+    return _hits(corpus, ranked, terms=terms)
 
 
 def _filter_clauses(
@@ -184,35 +210,63 @@ def semantic_search(
     corpus: Corpus,
     query_vector: Any,
     *,
-    ids: Sequence[int],
-    matrix: Any,
+    vectors: Any,
     regions: Sequence[Region] = (),
     strategy: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) among
-    ``ids`` (rows of ``matrix``), within the filters."""
+    """Counted sentences closest to ``query_vector`` (cosine; vectors are unit length) within
+    the filters, from ``vectors`` (``vector_index.Vectors``): the nearest neighbours of the
+    index, filtered, widening the search while too few pass; a filter that keeps few
+    sentences is searched exactly among them."""
     import numpy as np
 
-    if not len(ids):
-        return []
-    scores = matrix @ np.asarray(query_vector, dtype=np.float32)
-    if regions or strategy:
-        params: dict[str, object] = {}
-        where = [COUNTED, *_filter_clauses(regions, strategy, params)]
-        allowed = {
+    query = np.asarray(query_vector, dtype=np.float32)
+    params: dict[str, object] = {}
+    where = [COUNTED, *_filter_clauses(regions, strategy, params)]
+    count = max(limit * 4, 50)
+    ranked: dict[int, float] = {}
+    for _ in range(4):
+        near = vectors.search(query, count)
+        if not near:
+            break
+        keep = _allowed(corpus, [i for i, _ in near], where, params)
+        ranked = {i: score for i, score in near if i in keep}
+        if len(ranked) >= limit or len(near) < count:
+            break
+        count *= 8
+    else:
+        if regions or strategy:  # a selective filter: every sentence it keeps, exactly
+            ids = [
+                r["id"]
+                for r in corpus.query(
+                    f"select s.id from sentences s join documents d on d.id = s.document_id"
+                    f" where {' and '.join(where)}",
+                    params,
+                )
+            ]
+            ranked = dict(vectors.exact(ids, query, limit))
+    top = dict(sorted(ranked.items(), key=lambda kv: -kv[1])[:limit])
+    return _hits(corpus, top, terms=())
+
+
+def _allowed(
+    corpus: Corpus, ids: list[int], where: list[str], params: dict[str, object]
+) -> set[int]:
+    """Which of ``ids`` pass the conditions ``where`` (over ``s`` and ``d``)."""
+    out: set[int] = set()
+    for k in range(0, len(ids), 900):
+        part = ids[k : k + 900]
+        marks = ",".join(str(int(i)) for i in part)
+        out.update(
             r["id"]
             for r in corpus.query(
                 f"select s.id from sentences s join documents d on d.id = s.document_id"
-                f" where {' and '.join(where)}",
+                f" where s.id in ({marks}) and {' and '.join(where)}",
                 params,
             )
-        }
-        keep = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
-        scores = np.where(keep, scores, -np.inf)
-    top = [i for i in np.argsort(-scores)[:limit] if np.isfinite(scores[i])]
-    ranked = {ids[i]: float(scores[i]) for i in top}
-    return _hits(corpus, ranked, terms=())
+        )
+    return out
 
 
 def _hits(corpus: Corpus, ranked: dict[int, float], *, terms: Sequence[str]) -> list[SearchHit]:

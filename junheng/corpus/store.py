@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,21 +16,30 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from junheng.corpus.crawl_schema import migrations as crawl_migrations
-from junheng.corpus.schema import migrations
+from junheng.corpus.schema import PLACE_TOKEN, migrations
+from junheng.corpus.tallies import text_key
 from junheng.errors import CorpusCorrupt, CorpusError, CorpusLocked
 from junheng.nlp.lexicon import LexiconEntry
 from junheng.records import AnalysedDocument, Region, SourceDocument
 
 AddStatus = Literal["added", "unchanged"]
 
+
+def place_tokens(adcodes: Iterable[str]) -> str:
+    """A sentence's place tokens for the full-text index: every adcode prefix a region filter
+    may ask for (``r43 r4311 r431128``)."""
+    return " ".join(dict.fromkeys(PLACE_TOKEN + code[:k] for code in adcodes for k in (2, 4, 6)))
+
+
 # Tables holding a document's analysis (replaced as a whole by re-analysis), children first.
+# (Labels and measures go before places: the tally triggers then do the least work.)
 ANALYSIS_TABLES = (
-    "sentence_regions",
     "sentence_strategies",
     "measures",
+    "sentence_regions",
     "document_strategies",
     "document_regions",
-    "sentences",
+    "sentence_rows",
 )
 # The sentences analyses count (alias s, joined with documents as d): article text of documents
 # about compulsory education, each report once (syndicated copies point to their original).
@@ -198,6 +207,13 @@ class Corpus:
             raise _translate(exc, where, opening=True) from None
         return corpus
 
+    def vacuum(self) -> None:
+        """Rewrite the file without the space deleted rows and dropped columns left (VACUUM)."""
+        try:
+            self.db.conn.execute("vacuum")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
     def pending_migrations(self) -> list[str]:
         """Names of the schema migrations this corpus still lacks."""
         return [m.name for s in (migrations, crawl_migrations) for m in s.pending(self.db)]
@@ -340,6 +356,13 @@ class Corpus:
             return self._insert_analysis(doc_id, doc, analysed_with, index_terms)
 
     def _delete_analysis(self, doc_id: int) -> None:
+        first = self.db.conn.execute(
+            "select min(id) from sentence_rows where document_id = ?", (doc_id,)
+        ).fetchone()[0]
+        if first is not None:  # vector indexes re-encode from here (see vector_index)
+            self.db.conn.execute(
+                "insert into sentence_replacements (first_sentence) values (?)", (first,)
+            )
         for table in ANALYSIS_TABLES:
             self.db.execute(f"delete from [{table}] where document_id = ?", (doc_id,))
 
@@ -366,16 +389,15 @@ class Corpus:
             ),
         )
         conn.executemany(
-            "insert into sentences (document_id, idx, char_start, char_end, text, boilerplate,"
+            "insert into sentence_rows (document_id, idx, char_start, char_end, boilerplate,"
             " boilerplate_reason, adcode, region_confidence, region_method, instrument,"
-            " index_text) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " index_text, places, text_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
                     idx,
                     s.start,
                     s.end,
-                    s.text,
                     int(s.boilerplate),
                     s.boilerplate_reason,
                     s.region.adcode if s.region else None,
@@ -384,11 +406,15 @@ class Corpus:
                     s.instrument,
                     # boilerplate is never searched: leaving it out keeps the index small
                     "" if s.boilerplate else " ".join(index_terms(s.tokens)),
+                    place_tokens(a.region.adcode for a in s.regions) or None,
+                    text_key(s.text),
                 )
                 for idx, s in enumerate(doc.sentences)
             ],
         )
-        ids = dict(conn.execute("select idx, id from sentences where document_id = ?", (doc_id,)))
+        ids = dict(
+            conn.execute("select idx, id from sentence_rows where document_id = ?", (doc_id,))
+        )
         measure_rows = []
         strategy_rows = []
         region_rows = []
@@ -414,6 +440,13 @@ class Corpus:
                 for m in s.measures
             )
             strategy_rows.extend((sid, doc_id, st.id, st.score, st.method) for st in s.strategies)
+        # places first, then measures, then labels: each tally trigger pairs the new row
+        # with the rows already there, so every combination is counted once
+        conn.executemany(
+            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
+            " rank) values (?, ?, ?, ?, ?, ?)",
+            region_rows,
+        )
         conn.executemany(
             "insert into measures (document_id, sentence_id, term, canonical, category,"
             " char_start, char_end, method, figures) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -423,11 +456,6 @@ class Corpus:
             "insert into sentence_strategies (sentence_id, document_id, strategy, score, method)"
             " values (?, ?, ?, ?, ?)",
             strategy_rows,
-        )
-        conn.executemany(
-            "insert into sentence_regions (sentence_id, document_id, adcode, confidence, method,"
-            " rank) values (?, ?, ?, ?, ?, ?)",
-            region_rows,
         )
         conn.executemany(
             "insert into document_strategies (document_id, strategy, score, method)"
@@ -456,11 +484,20 @@ class Corpus:
 
     # ------------------------------------------------------------ reading
 
-    def iter_documents(self) -> Iterator[tuple[int, SourceDocument]]:
-        """Every stored document as it was ingested, for re-analysis."""
+    def document_ids(self) -> list[int]:
+        """Ids of every stored document, in order."""
+        return [r["id"] for r in self.query("select id from documents order by id")]
+
+    def iter_documents(self, ids: list[int] | None = None) -> Iterator[tuple[int, SourceDocument]]:
+        """Stored documents (``ids``, else all) as they were ingested, for re-analysis."""
+        where, params = "", ()
+        if ids is not None:
+            where = f" where id in ({','.join('?' for _ in ids)})"
+            params = tuple(ids)
         rows = self.query(
             "select id, location, text, kind, title, published, source, author, url, region_hint"
-            " from documents order by id"
+            f" from documents{where} order by id",
+            params,
         )
         for r in rows:
             yield (
@@ -516,8 +553,8 @@ class Corpus:
         """Documents, sentences (content / boilerplate), measures and regions stored."""
         row = self.query(
             "select (select count(*) from documents) as documents,"
-            " (select count(*) from sentences where boilerplate = 0) as sentences,"
-            " (select count(*) from sentences where boilerplate = 1) as boilerplate,"
+            " (select count(*) from sentence_rows where boilerplate = 0) as sentences,"
+            " (select count(*) from sentence_rows where boilerplate = 1) as boilerplate,"
             " (select count(*) from measures) as measures,"
             " (select count(distinct adcode) from sentence_regions) as regions"
         )[0]

@@ -25,6 +25,7 @@ from junheng.crawler.textmeta import normalise_date
 from junheng.errors import ExtractionError, InputError
 from junheng.pipeline import Pipeline, content_hash
 from junheng.records import AnalysedDocument, SourceDocument
+from junheng.workers import Workers
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
@@ -74,11 +75,14 @@ class PageAnalyser:
         pipeline: Callable[[], Pipeline],
         *,
         batch_size: int = 32,
+        jobs: int | None = 1,
     ) -> None:
         self.corpus = corpus
         self.store = store
         self._pipeline = pipeline
         self.batch_size = batch_size
+        self.jobs = jobs  # analysis worker processes (None: all cores), started on first use
+        self._workers: Workers | None = None
         self.analysed = 0  # documents analysed (new text) by this analyser
         self._signed = False
 
@@ -115,11 +119,22 @@ class PageAnalyser:
         if work:
             pipeline = self._pipeline()
             self._ensure_signatures()
-            analysed = pipeline.analyse_many([w.document for w in work])
+            if self._workers is None:
+                self._workers = Workers(pipeline, self.jobs)
+            analysed = self._workers.map([w.document for w in work])
             for item, result in zip(work, analysed, strict=True):
-                self._store_new(item, result, pipeline)
+                if isinstance(result, AnalysedDocument):
+                    self._store_new(item, result, pipeline)
+                else:
+                    self.store.fail_version(item.version.id, "analysis", str(result))
                 settled += 1
         return settled
+
+    def close(self) -> None:
+        """Stop the analysis workers, if any were started."""
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
 
     def _settle_known(
         self, row: PendingVersion, digest: str, previous: dict[str, Any] | None

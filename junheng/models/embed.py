@@ -461,6 +461,10 @@ def _default(cache_dir: Path, tokenizer: Tokenize | None) -> Embedder:
             f"the default embedding model {MODEL_NAME}-{MODEL_VERSION} is not built (or is "
             f"damaged) in {folder.parent}; run `junheng models build` (offline, about 2 minutes)"
         )
+    from junheng.models.static import StaticEmbedder, is_static
+
+    if is_static(info.path):  # no torch: a process needs tens of MB, not a gigabyte
+        return StaticEmbedder(info.path, name="default", version=info.full_version)
     return SentenceTransformerEmbedder(info.path, name="default", version=info.full_version)
 
 

@@ -256,7 +256,7 @@ select s.text as 句子,
   d.title as 标题, d.published as 日期,
   coalesce(nullif(d.url, ''), d.location) as 来源
 from sentences_fts
-join sentences s on s.rowid = sentences_fts.rowid
+join sentences s on s.id = sentences_fts.rowid
 join documents d on d.id = s.document_id
 left join regions r on r.adcode = s.adcode
 where sentences_fts match junheng_fts(:q) and {COUNTED}

@@ -209,6 +209,19 @@ def test_static_fast_path_matches_sentence_transformers(tiny_model):
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
 
 
+def test_default_static_model_loads_without_torch_with_the_same_vectors(tiny_model):
+    from junheng.models.embed import SentenceTransformerEmbedder
+    from junheng.models.static import StaticEmbedder, is_static
+
+    _, info, _ = tiny_model
+    assert is_static(info.path)
+    texts = [*CORPUS, "", "教育", "2023年 education"]
+    ours = StaticEmbedder(info.path, name="default", version="v").encode(texts, batch_size=3)
+    st = SentenceTransformerEmbedder(info.path, name="default", version="v")
+    # the same vectors up to float32 rounding (the sums run in another order)
+    np.testing.assert_allclose(ours, st.encode(texts, batch_size=3), atol=1e-6)
+
+
 def test_st_prompts_follow_kind(tiny_model, tmp_path):
     pytest.importorskip("sentence_transformers")
     import json

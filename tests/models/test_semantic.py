@@ -1,11 +1,12 @@
 """Semantic search over stored vectors, and the errors around embedders."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
 from junheng import api
-from junheng.corpus import vectors
+from junheng.corpus import vector_index
 from junheng.corpus.store import Corpus
 from junheng.errors import ConfigError
 
@@ -22,32 +23,47 @@ def test_semantic_and_hybrid_search_with_tfidf(db, settings, tmp_path):
     result = api.search("城乡教师交流", db=db, mode="semantic", settings=s, limit=5)
     assert len(result.hits) == 5
     assert any("交流" in h.text for h in result.hits)
-    with Corpus.open(db, create=False) as corpus:
-        stored = corpus.query("select count(*) n, count(distinct model) m from vectors")[0]
-    assert stored["n"] > 300 and stored["m"] == 1
+    indexes = list(Path(db + ".vectors").glob("*.usearch"))
+    assert len(indexes) == 1  # built by the first search, beside the corpus
     again = api.search("城乡教师交流", db=db, mode="semantic", settings=s, limit=5)
     assert [h.sentence_id for h in again.hits] == [h.sentence_id for h in result.hits]
     hybrid = api.search("集团化办学", db=db, mode="hybrid", settings=s, limit=5)
     assert hybrid.hits and any(h.matches for h in hybrid.hits)
 
 
-def test_vectors_of_another_width_are_refused(db):
+def _fake_encoder(dim):
+    import numpy as np
+
+    def encode(texts):
+        rng = np.random.default_rng(7)
+        out = np.stack([rng.normal(size=dim) + len(t) for t in texts]).astype(np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return encode
+
+
+def test_the_vector_index_follows_ingest_and_reanalysis(db, settings, pipeline, tmp_path):
     with Corpus.open(db, create=False) as corpus:
-        vectors.ensure_vectors(
-            corpus,
-            ["新田县推进县管校聘"],
-            model="m1",
-            dim=3,
-            encode=lambda t: __import__("numpy").ones((len(t), 3)),
-        )
-        with pytest.raises(ConfigError, match="3-dimensional"):
-            vectors.ensure_vectors(
-                corpus,
-                ["另一句"],
-                model="m1",
-                dim=4,
-                encode=lambda t: __import__("numpy").ones((len(t), 4)),
-            )
+        n = vector_index.update(corpus, model="m1", dim=8, encode=_fake_encoder(8))
+        articles = corpus.query("select count(*) as n from sentences where boilerplate = 0")
+        assert n == articles[0]["n"]
+        assert vector_index.update(corpus, model="m1", dim=8, encode=_fake_encoder(8)) == 0
+        # another width under the same name is another index: vectors never mix
+        assert vector_index.update(corpus, model="m1", dim=4, encode=_fake_encoder(4)) == n
+        vectors = vector_index.open_vectors(corpus, model="m1", dim=4, encode=_fake_encoder(4))
+        assert len(vectors.extra_ids) == 0 and len(vectors.stored) == n
+        last = corpus.query("select max(id) as n from documents")[0]["n"]
+    api.reanalyse(db=db, settings=settings, pipeline=pipeline, jobs=1)
+    with Corpus.open(db, readonly=True) as corpus:
+        # the replaced sentences are dropped and the new ones encoded
+        vectors = vector_index.open_vectors(corpus, model="m1", dim=4, encode=_fake_encoder(4))
+        current = {r["id"] for r in corpus.query("select id from sentences where boilerplate = 0")}
+        assert {int(k) for k in vectors.stored.keys} | {
+            int(i) for i in vectors.extra_ids
+        } == current
+        found = {i for i, _ in vectors.search(_fake_encoder(4)(["县管校聘"])[0], 10_000)}
+        assert found <= current
+        assert last
 
 
 def test_embedder_errors(settings, tmp_path):

@@ -45,3 +45,31 @@ def test_fingerprint_changes_with_the_dictionary():
     a = Segmenter(["县管校聘"]).fingerprint
     b = Segmenter(["县管校聘", "新三好"]).fingerprint
     assert a != b
+
+
+def test_a_query_is_cut_without_loading_the_dictionary_and_as_the_full_one_cuts(tmp_path):
+    from junheng.nlp.segment import Segmenter
+
+    words, places = ["县管校聘", "标准化学校建设", "集团化办学"], ["新田县", "湖南省"]
+    full = Segmenter(words, places, cache_dir=tmp_path)
+    full.cut("预热")  # the first full load leaves the word table in the cache
+    light = Segmenter(words, places, cache_dir=tmp_path)
+    for query in (
+        "县管校聘改革",
+        "义务教育标准化学校建设",
+        "湖南省新田县推进“县管校聘”",
+        "教师 3.5亿元",
+    ):
+        assert light.query_terms(query) == full.query_terms(query)
+        assert light.splits(query) == full.splits(query)
+    assert light._tk is None  # never loaded
+
+
+def test_cut_is_jiebas_dictionary_only_cut(pipeline):
+    from junheng.api import sample_paths
+
+    seg = pipeline.segmenter
+    texts = [p.read_text(encoding="utf-8") for p in sample_paths()]
+    texts += ["", " \r\n\t", "abc def 12.5% 教育-改革", "ＡＢＣ全角 😀", "县管校聘县管校聘"]
+    for text in texts:
+        assert seg.cut(text) == list(seg.tokenizer.cut(text, HMM=False))

@@ -68,7 +68,7 @@ def test_region_measures_and_search_queries(sample_db, settings, pipeline):
     hunan = _rows(sample_db, region_measures_sql(taxonomy), {"region": "湖南省"})
     assert len(hunan) > len(rows)
     configure("corpus", lambda q: pipeline.segmenter.query_terms(q), {})
-    assert segmented_fts("县管校聘改革") == '"县管校聘" "改革"'
+    assert segmented_fts("县管校聘改革") == 'index_text : ("县管校聘" AND "改革")'
     assert segmented_fts("  ") == '""'
     sql = search_sql(taxonomy, settings.strategy_threshold)
     hits = _rows(sample_db, sql, {"q": "县管校聘"}, fts=segmented_fts)

@@ -1,0 +1,88 @@
+"""A static embedding model (``StaticEmbedding`` + ``Normalize``, the default model) read
+without torch: its token table and tokenizer in numpy, tens of MB instead of a gigabyte.
+
+Vectors are those ``SentenceTransformerEmbedder`` gives for the same folder, up to float32
+rounding: the mean of the token rows (``model2vec`` folders map token ids to rows of a smaller
+table, optionally weighted; the full table is never built), scaled to unit length.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from junheng.errors import ConfigError
+
+
+def is_static(folder: Path) -> bool:
+    """Whether ``folder`` holds a pure static sentence-transformers model."""
+    try:
+        modules = json.loads((Path(folder) / "modules.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    return (
+        bool(kinds)
+        and kinds[0] == "StaticEmbedding"
+        and all(k == "Normalize" for k in kinds[1:])
+        and (Path(folder) / "model.safetensors").is_file()
+        and (Path(folder) / "tokenizer.json").is_file()
+    )
+
+
+class StaticEmbedder:
+    """The ``Embedder`` protocol over a static model folder, in numpy (see module doc)."""
+
+    def __init__(self, path: Path, *, name: str, version: str) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        try:
+            weights = load_file(str(Path(path) / "model.safetensors"))
+            self._tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+        except Exception as exc:  # third-party loaders raise anything
+            raise ConfigError(f"cannot load embedding model {path}: {exc}") from exc
+        self._tokenizer.no_padding()
+        if "embedding.weight" in weights:
+            self._rows = np.ascontiguousarray(weights["embedding.weight"], dtype=np.float32)
+            self._mapping: np.ndarray | None = None
+            self._weights: np.ndarray | None = None
+        else:
+            self._rows = np.ascontiguousarray(weights["embeddings"], dtype=np.float32)
+            self._mapping = weights.get("mapping")
+            self._weights = weights.get("weights")
+        self.name = name
+        self.path = Path(path)
+        self.dim = int(self._rows.shape[1])
+        self.version = version
+
+    def _table(self, ids: np.ndarray) -> np.ndarray:
+        """Token rows, as ``StaticEmbedding`` folds a model2vec table (row of the mapping,
+        times the token's weight, in float32)."""
+        if self._mapping is None:
+            return self._rows[ids]
+        rows = self._rows[self._mapping[ids]]
+        if self._weights is not None:
+            rows = (rows * self._weights[ids][:, None].astype(np.float32)).astype(np.float32)
+        return rows
+
+    def encode(self, texts: list[str], *, kind: Any = "passage", batch_size: int = 256) -> Any:
+        """Embed ``texts`` as unit float32 rows (a text with no known token: a zero row)."""
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for start in range(0, len(texts), max(1, batch_size)):
+            chunk = list(texts[start : start + max(1, batch_size)])
+            ids = [e.ids for e in self._tokenizer.encode_batch(chunk, add_special_tokens=False)]
+            lengths = np.fromiter(map(len, ids), np.int64, len(ids))
+            nonempty = np.flatnonzero(lengths)
+            if not nonempty.size:
+                continue
+            flat = np.fromiter(itertools.chain.from_iterable(ids), np.int64, int(lengths.sum()))
+            starts = (np.cumsum(lengths) - lengths)[nonempty]
+            sums = np.add.reduceat(self._table(flat), starts, axis=0)
+            out[start + nonempty] = sums / lengths[nonempty, None]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, np.float32(1e-12))
