@@ -158,13 +158,24 @@ class ZoneRecognizer:
     ) -> list[PlaceMention]:
         """Place names that the segmenter glued to a zone word (武汉经济技术开发区 is one
         token), resolved inside the text's city when the name is ambiguous. Only the few
-        characters before each zone word are searched."""
+        characters before each zone word are looked up."""
         out = []
         seen: set[int] = set()
+        names = self.gazetteer.names
         for z in SUFFIX_RX.finditer(text):
-            lo = max(0, z.start() - 12)
-            for a, b, name in self.gazetteer.finditer(text[lo : z.start()]):
-                a, b = a + lo, b + lo
+            for own in range(0, 5):  # the zone's own name between place and zone word
+                b = z.start() - own
+                found = next(
+                    (
+                        (b - size, text[b - size : b])
+                        for size in range(8, 1, -1)
+                        if b - size >= 0 and text[b - size : b] in names
+                    ),
+                    None,
+                )
+                if found is None:
+                    continue
+                a, name = found
                 if a in seen or any(m.start < b and a < m.end for m in mentions):
                     continue
                 tail = AFTER_PLACE.match(text, b)
@@ -177,6 +188,7 @@ class ZoneRecognizer:
                 if len(regions) == 1:
                     (region,) = regions.values()
                     out.append(PlaceMention(name, region, a, b, "zone-parent"))
+                break
         return out
 
     def _city_before(self, text: str, pos: int, mentions: Sequence[PlaceMention]) -> Region | None:
