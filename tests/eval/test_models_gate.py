@@ -50,6 +50,7 @@ def figure(result, name):
         "strategies_micro_f1": model["strategies"]["micro"]["f1"],
         "strategies_macro_f1": model["strategies"]["macro_f1"],
         "cells_precision": model["cells"]["precision"],
+        "cells_recall": model["cells"]["recall"],
         "micro_gain_over_lexicon": model["strategies"]["micro"]["f1"]
         - rules["strategies"]["micro"]["f1"],
     }[name]
