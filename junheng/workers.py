@@ -97,6 +97,7 @@ class Workers:
         self.jobs = default_jobs() if jobs is None else max(1, int(jobs))
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
+        self._frozen = False
 
     def __enter__(self) -> Workers:
         return self
@@ -123,10 +124,24 @@ class Workers:
             theirs.close()
             self._procs.append(proc)
             self._conns.append(mine)
-        gc.unfreeze()
+        self._frozen = True  # the writer keeps them frozen too, until close
+
+    def _freeze(self) -> None:
+        """Move everything loaded so far (dictionaries, models) out of the cyclic collector's
+        reach: a full collection would otherwise walk them again and again (a tenth of a
+        single-job ingest); ``close`` gives them back."""
+        import gc
+
+        gc.freeze()  # no collection first: garbage caught here waits until close
+        self._frozen = True
 
     def close(self) -> None:
         """Stop the workers (at once when interrupted: their batches are dropped)."""
+        if self._frozen:
+            import gc
+
+            gc.unfreeze()
+            self._frozen = False
         for conn in self._conns:
             with contextlib.suppress(OSError, ValueError):
                 conn.send(None)
@@ -144,12 +159,17 @@ class Workers:
     ) -> Iterator[AnalysedDocument | str | None]:
         """Per input, in order: its analysis, a failure reason, or ``None`` for ``None``."""
         if self.jobs <= 1:
+            self._freeze()
+            first = True
             chunk: list[SourceDocument | None] = []
             for doc in documents:
                 chunk.append(doc)
                 if len(chunk) >= self.pipeline.settings.batch_size:
                     yield from analyse_each(self.pipeline, chunk)
                     chunk = []
+                    if first:  # the first batch has loaded every model
+                        self._freeze()
+                        first = False
             if chunk:
                 yield from analyse_each(self.pipeline, chunk)
             return
