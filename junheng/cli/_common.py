@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -55,6 +56,17 @@ def console(**kwargs: Any) -> Any:
     from rich.console import Console
 
     return Console(**kwargs)
+
+
+def plain_text(table: Any) -> str:
+    """A rich table as plain text (for a file): at its natural width, no colour codes."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    print_table(table, Console(file=buffer, width=400, no_color=True, color_system=None))
+    return buffer.getvalue()
 
 
 def print_table(table: Any, console: Any = None) -> None:
@@ -176,9 +188,23 @@ def format_option(*extra: str) -> Callable[[Callable[..., Any]], Callable[..., A
         "--format",
         "fmt",
         type=click.Choice([*TABLE_FORMATS, *extra]),
-        default="table",
-        show_default=True,
+        default=None,
+        help="Output format [default: from --out's suffix (.csv, .json, .md, .html"
+        + "".join(f", .{e}" for e in extra)
+        + "), else table].",
     )
+
+
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def output_format(fmt: str | None, out: str | None, *extra: str) -> str:
+    """``--format`` as given, else the one ``--out``'s suffix names (``table`` otherwise):
+    ``--out table.csv`` writes CSV, never a terminal rendering."""
+    if fmt:
+        return fmt
+    suffix = os.path.splitext(out or "")[1].lower()
+    return {**SUFFIX_FORMATS, **{f".{e}": e for e in extra}}.get(suffix, "table")
 
 
 def filters_of(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +218,7 @@ def emit(out: Any, path: str | None = None, *, fmt: str | None = None) -> None:
     if fmt == "csv" and isinstance(out, str):
         out = BOM + out
     if path:
-        text = out if isinstance(out, str) else str(out)
+        text = out if isinstance(out, str) else plain_text(out)
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"→ {path}", err=True)

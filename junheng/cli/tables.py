@@ -14,6 +14,7 @@ from junheng.cli._common import (
     filter_options,
     filters_of,
     format_option,
+    output_format,
     settings_of,
 )
 from junheng.errors import QueryError
@@ -52,6 +53,7 @@ def compare(
     """
     from junheng.render import render_comparison
 
+    fmt = output_format(fmt, out, "xlsx")
     settings = settings_of(ctx)
     filters = filters_of(kwargs)
     table = api.compare(by=by, db=db, settings=settings, **filters)  # type: ignore[arg-type]
@@ -117,7 +119,7 @@ def evidence(
     place: str | None,
     strategy: str,
     by: str,
-    fmt: str,
+    fmt: str | None,
     limit: int | None,
     out: str | None,
     years: str | None,
@@ -131,6 +133,7 @@ def evidence(
     Example:
         junheng evidence --region 新田县 --strategy teacher_allocation
     """
+    fmt = output_format(fmt, out)
     from junheng.render import evidence_table, render
 
     items = api.evidence(
@@ -170,7 +173,7 @@ def matrix(
     ctx: click.Context,
     rows: str,
     cols: str,
-    fmt: str,
+    fmt: str | None,
     out: str | None,
     db: str | None,
     **kwargs: Any,
@@ -181,6 +184,7 @@ def matrix(
     Example:
         junheng matrix --rows instrument --cols strategy --province 湖南省 --years 2016-2023
     """
+    fmt = output_format(fmt, out)
     import json
 
     from junheng.render import matrix_json, matrix_table, render
@@ -209,7 +213,7 @@ def trend(
     by: str,
     strategy: str | None,
     measure: str | None,
-    fmt: str,
+    fmt: str | None,
     png: str | None,
     out: str | None,
     db: str | None,
@@ -222,6 +226,7 @@ def trend(
         junheng trend --by year --strategy double_reduction --png dr.png
         junheng trend --by month --measure 课后服务 --years 2021-
     """
+    fmt = output_format(fmt, out)
     from junheng.render import render, trend_table
 
     t = api.trend(

@@ -89,3 +89,17 @@ def test_export_format_follows_the_file_name(evil_db, settings, tmp_path):
     assert isinstance(data, list) and len(data) == n and "text" in data[0]
     with pytest.raises(QueryError, match=r"\.csv, \.xlsx"):
         api.export("sentences", tmp_path / "x.dat", db=evil_db, settings=settings)
+
+
+@pytest.mark.parametrize("command", [["compare"], ["trend", "--by", "year"]])
+def test_table_format_follows_out_suffix(evil_db, tmp_path, command):
+    """`--out t.csv` without `--format` writes CSV (not a terminal table, never an object repr)."""
+    for name, check in (
+        ("t.csv", lambda raw: raw.startswith("\ufeff")),
+        ("t.json", lambda raw: json.loads(raw) is not None),
+        ("t.txt", lambda raw: "object at 0x" not in raw and "─" in raw),
+    ):
+        out = tmp_path / name
+        r = CliRunner().invoke(cli, [*command, "--db", evil_db, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        assert check(out.read_text(encoding="utf-8")), (name, out.read_text(encoding="utf-8"))
