@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -11,6 +10,7 @@ from typing import Literal
 
 from junheng.corpus import tallies
 from junheng.corpus.filters import Filters
+from junheng.corpus.quoting import quoted
 from junheng.corpus.search import PLACES_JOIN, region_prefix
 from junheng.corpus.store import Corpus
 from junheng.errors import CorpusError, QueryError, invalid_value_msg
@@ -436,9 +436,7 @@ def evidence(
             spans[m["sentence_id"]].append((m["canonical"], m["a"], m["b"]))
     out = []
     for r in rows:
-        text, marks = _without_spam(
-            r["text"], r["char_start"], r["removed"], spans.get(r["id"], [])
-        )
+        text, marks = quoted(r["text"], r["char_start"], r["removed"], spans.get(r["id"], []))
         out.append(
             Evidence(
                 r["id"],
@@ -454,33 +452,6 @@ def evidence(
             )
         )
     return out
-
-
-def _without_spam(
-    text: str, start: int, removed: str | None, marks: list[tuple[str, int, int]]
-) -> tuple[str, tuple[tuple[str, int, int], ...]]:
-    """The sentence as quoted evidence: the injected spam recorded for its document (泛亚电竞)
-    cut out, and the measure offsets moved to match."""
-    cuts = sorted(
-        (max(0, x["start"] - start), min(len(text), x["end"] - start))
-        for x in json.loads(removed or "[]")
-        if x["start"] < start + len(text) and x["end"] > start
-    )
-    if not cuts:
-        return text, tuple(marks)
-    keep = [True] * len(text)
-    for a, b in cuts:
-        for i in range(a, b):
-            keep[i] = False
-    before = [0]
-    for k in keep:
-        before.append(before[-1] + (1 if k else 0))
-    cleaned = "".join(c for c, k in zip(text, keep, strict=True) if k)
-    moved = tuple(
-        (name, before[max(0, min(a, len(text)))], before[max(0, min(b, len(text)))])
-        for name, a, b in marks
-    )
-    return cleaned, moved
 
 
 def top_measures(

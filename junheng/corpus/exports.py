@@ -11,6 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 from junheng.corpus.filters import Filters
+from junheng.corpus.quoting import quoted
 from junheng.corpus.search import PLACES_JOIN
 from junheng.corpus.store import Corpus
 
@@ -42,7 +43,8 @@ def coded_sentences(
     having = "having strategies is not null" if coded_only else ""
     sql = f"""
         select s.id as sentence_id, s.document_id, d.published, d.title, coalesce(d.url, d.location)
-               as url, r.province, r.city, r.county, s.instrument, s.text,
+               as url, r.province, r.city, r.county, s.instrument, s.text, s.char_start,
+               d.removed,
                (select group_concat(ss.strategy, ';') from sentence_strategies ss
                  where ss.sentence_id = s.id and ss.score >= :t) as strategies,
                (select group_concat(distinct m.canonical) from measures m
@@ -62,6 +64,7 @@ def coded_sentences(
             continue
         groups = json.loads(row["figures"] or "[]")
         row["figures"] = "、".join(f["text"] for group in groups for f in group)
+        row["text"], _ = quoted(row.pop("text"), row.pop("char_start"), row.pop("removed"))
         yield row
 
 
@@ -78,11 +81,11 @@ def word_frequencies(
     counts: Counter[str] = Counter()
     docs: dict[str, set[int]] = {}
     for row in corpus.iterate(
-        f"select s.document_id, s.text from sentences s join documents d on d.id = s.document_id"
-        f" where {filters.where(params)}",
+        f"select s.document_id, s.text, s.char_start, d.removed from sentences s"
+        f" join documents d on d.id = s.document_id where {filters.where(params)}",
         params,
     ):
-        for word in cut(row["text"]):
+        for word in cut(quoted(row["text"], row["char_start"], row["removed"])[0]):
             if len(word) >= min_length and CJK.search(word) and word not in stopwords:
                 counts[word] += 1
                 docs.setdefault(word, set()).add(row["document_id"])
@@ -140,7 +143,7 @@ def document_texts(corpus: Corpus, filters: Filters, folder: Path) -> int:
     paragraph = None
     doc_text = ""
     for row in corpus.iterate(
-        f"select s.document_id, s.text, s.char_start, d.title, d.published"
+        f"select s.document_id, s.text, s.char_start, d.title, d.published, d.removed"
         f" from sentences s join documents d on d.id = s.document_id"
         f" where {filters.where(params)} order by s.document_id, s.idx",
         params,
@@ -153,10 +156,11 @@ def document_texts(corpus: Corpus, filters: Filters, folder: Path) -> int:
                 "text"
             ]
         line_no = doc_text.count("\n", 0, row["char_start"])
+        text, _ = quoted(row["text"], row["char_start"], row["removed"])
         if line_no == paragraph and lines:
-            lines[-1] += row["text"]
+            lines[-1] += text
         else:
-            lines.append(row["text"])
+            lines.append(text)
         paragraph = line_no
     flush()
     return written

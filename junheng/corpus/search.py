@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from junheng.corpus.quoting import quoted
 from junheng.corpus.schema import PLACE_TOKEN
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.errors import QueryError
@@ -277,8 +278,8 @@ def _hits(corpus: Corpus, ranked: dict[int, float], *, terms: Sequence[str]) -> 
     marks = ",".join("?" for _ in ids)
     rows = corpus.query(
         f"""
-        select s.id, s.document_id, s.text, d.title, d.published, d.location, d.url,
-               r.adcode, r.province, r.city, r.county,
+        select s.id, s.document_id, s.text, s.char_start, d.removed, d.title, d.published,
+               d.location, d.url, r.adcode, r.province, r.city, r.county,
                (select group_concat(strategy, ' ') from sentence_strategies ss
                  where ss.sentence_id = s.id and ss.score >= 0.5) as strategies,
                (select group_concat(canonical, '|') from measures m
@@ -293,6 +294,7 @@ def _hits(corpus: Corpus, ranked: dict[int, float], *, terms: Sequence[str]) -> 
 
 
 def _hit(row: dict, terms: Sequence[str], rank: float) -> SearchHit:
+    text, _ = quoted(row["text"], row["char_start"], row["removed"])
     region = (
         Region(row["province"], row["city"] or "", row["county"] or "", row["adcode"])
         if row["adcode"]
@@ -301,7 +303,7 @@ def _hit(row: dict, terms: Sequence[str], rank: float) -> SearchHit:
     return SearchHit(
         sentence_id=row["id"],
         document_id=row["document_id"],
-        text=row["text"],
+        text=text,
         title=row["title"],
         published=row["published"],
         location=row["location"],
@@ -309,7 +311,7 @@ def _hit(row: dict, terms: Sequence[str], rank: float) -> SearchHit:
         region=region,
         strategies=tuple((row["strategies"] or "").split()),
         measures=tuple(dict.fromkeys(m for m in (row["measures"] or "").split("|") if m)),
-        matches=match_spans(row["text"], terms) if terms else (),
+        matches=match_spans(text, terms) if terms else (),
         rank=rank,
     )
 

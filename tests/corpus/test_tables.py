@@ -186,7 +186,7 @@ def test_cli_tables_never_traceback_on_empty_filters(sample_db):
 def test_quoted_evidence_has_no_injected_spam(settings, pipeline, tmp_path):
     (tmp_path / "a.txt").write_text(
         "新田县推进县管校聘改革泛亚电竞\n泛亚电竞新田县实施县管校聘改革，交流轮岗教师300人。\n"
-        "泛亚电竞新田县推进集团化办学。\n",
+        "泛亚电竞新田县推进集团化办学。\n新田县深化县管校聘，泛亚电竞推动校长教师交流。\n",
         encoding="utf-8",
     )
     db = str(tmp_path / "c.db")
@@ -198,6 +198,14 @@ def test_quoted_evidence_has_no_injected_spam(settings, pipeline, tmp_path):
     assert any(
         "【县管校聘】" in e.highlighted() and "【交流轮岗】" in e.highlighted() for e in items
     )
+    hits = api.search("县管校聘", db=db, settings=settings, pipeline=pipeline).hits
+    assert hits and all("泛亚" not in h.text and "泛亚" not in h.highlighted() for h in hits)
+    assert any("【县管校聘】" in h.highlighted() for h in hits)
+    api.export("sentences", tmp_path / "s.csv", db=db, settings=settings)
+    api.export("texts", tmp_path / "texts", db=db, settings=settings)
+    exported = [(tmp_path / "s.csv").read_text(encoding="utf-8-sig")]
+    exported += [p.read_text(encoding="utf-8") for p in (tmp_path / "texts").iterdir()]
+    assert "县管校聘" in exported[0] and not [t for t in exported if "泛亚" in t]
 
 
 def test_trend_chart_keeps_missing_years_and_names_its_measure():
