@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from junheng.corpus.quoting import quoted
 from junheng.corpus.search import PLACES_JOIN, places_clause, region_clause
 from junheng.corpus.store import COUNTED, Corpus
 from junheng.records import Region
@@ -168,22 +168,11 @@ def _from_tallies(corpus: Corpus, *, new_only: bool, limit: int) -> list[Measure
 def clean_sentences(corpus: Corpus, *, limit: int = 50_000) -> Iterator[str]:
     """Non-boilerplate sentence texts with the injected spam recorded for their documents
     taken out (for corpus statistics such as new-term discovery)."""
-    removed: dict[int, list[tuple[int, int]]] = {}
-    for r in corpus.query("select id, removed from documents where removed is not null"):
-        removed[r["id"]] = [(x["start"], x["end"]) for x in json.loads(r["removed"])]
     rows = corpus.query(
-        "select s.document_id, s.char_start, s.char_end, s.text from sentences s"
+        "select s.char_start, s.text, d.removed from sentences s"
         f" join documents d on d.id = s.document_id where {COUNTED}"
         " order by s.id desc limit :limit",
         {"limit": int(limit)},
     )
     for r in rows:
-        text = r["text"]
-        cuts = [
-            (a - r["char_start"], b - r["char_start"])
-            for a, b in removed.get(r["document_id"], ())
-            if a < r["char_end"] and b > r["char_start"]
-        ]
-        for a, b in sorted(cuts, reverse=True):
-            text = text[: max(a, 0)] + text[max(b, 0) :]
-        yield text
+        yield quoted(r["text"], r["char_start"], r["removed"])[0]
