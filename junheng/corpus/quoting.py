@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
+
+
+@lru_cache(maxsize=256)
+def _ranges(removed: str) -> tuple[tuple[int, int], ...]:
+    """A document's ``removed`` JSON as ``(start, end)`` pairs (parsed once per document while
+    its sentences stream past)."""
+    return tuple((int(x["start"]), int(x["end"])) for x in json.loads(removed))
 
 
 def cuts_of(removed: str | None, start: int, length: int) -> list[tuple[int, int]]:
@@ -13,9 +21,9 @@ def cuts_of(removed: str | None, start: int, length: int) -> list[tuple[int, int
     if not removed:
         return []
     return sorted(
-        (max(0, x["start"] - start), min(length, x["end"] - start))
-        for x in json.loads(removed)
-        if x["start"] < start + length and x["end"] > start
+        (max(0, a - start), min(length, b - start))
+        for a, b in _ranges(removed)
+        if a < start + length and b > start
     )
 
 
