@@ -17,6 +17,9 @@ import numpy as np
 
 from junheng.errors import ConfigError
 
+# at most this many texts are cut from the piece table (a query), more load the full tokenizer
+QUICK_TEXTS = 8
+
 
 def is_static(folder: Path) -> bool:
     """Whether ``folder`` holds a pure static sentence-transformers model."""
@@ -39,14 +42,16 @@ class StaticEmbedder:
 
     def __init__(self, path: Path, *, name: str, version: str) -> None:
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
+
+        from junheng.models.pieces import PieceTable
 
         try:
             weights = load_file(str(Path(path) / "model.safetensors"))
-            self._tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
         except Exception as exc:  # third-party loaders raise anything
             raise ConfigError(f"cannot load embedding model {path}: {exc}") from exc
-        self._tokenizer.no_padding()
+        self._full: Any = None
+        # a few short texts (a query) are cut from the piece table: no full tokenizer load
+        self._pieces = PieceTable.open(Path(path))
         if "embedding.weight" in weights:
             self._rows = np.ascontiguousarray(weights["embedding.weight"], dtype=np.float32)
             self._mapping: np.ndarray | None = None
@@ -59,6 +64,33 @@ class StaticEmbedder:
         self.path = Path(path)
         self.dim = int(self._rows.shape[1])
         self.version = version
+
+    @property
+    def _tokenizer(self) -> Any:
+        """The full tokenizer, loaded on first use (leaving its piece table beside the model)."""
+        if self._full is None:
+            from tokenizers import Tokenizer
+
+            from junheng.models.pieces import save_table
+
+            try:
+                tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+            except Exception as exc:  # third-party loaders raise anything
+                raise ConfigError(f"cannot load embedding model {self.path}: {exc}") from exc
+            tokenizer.no_padding()
+            save_table(self.path, tokenizer)
+            self._full = tokenizer
+        return self._full
+
+    def _ids(self, texts: list[str]) -> list[list[int]]:
+        if (
+            self._full is None
+            and self._pieces is not None
+            and len(texts) <= QUICK_TEXTS
+            and self._pieces.handles(texts)
+        ):
+            return self._pieces.ids(texts)
+        return [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
     def _table(self, ids: np.ndarray) -> np.ndarray:
         """Token rows, as ``StaticEmbedding`` folds a model2vec table (row of the mapping,
@@ -75,7 +107,7 @@ class StaticEmbedder:
         out = np.zeros((len(texts), self.dim), np.float32)
         for start in range(0, len(texts), max(1, batch_size)):
             chunk = list(texts[start : start + max(1, batch_size)])
-            ids = [e.ids for e in self._tokenizer.encode_batch(chunk, add_special_tokens=False)]
+            ids = self._ids(chunk)
             lengths = np.fromiter(map(len, ids), np.int64, len(ids))
             nonempty = np.flatnonzero(lengths)
             if not nonempty.size:

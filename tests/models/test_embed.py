@@ -222,6 +222,20 @@ def test_default_static_model_loads_without_torch_with_the_same_vectors(tiny_mod
     np.testing.assert_allclose(ours, st.encode(texts, batch_size=3), atol=1e-6)
 
 
+def test_static_query_vectors_without_the_full_tokenizer(tiny_model):
+    """A query is cut from the piece table the first full load left: the same vectors."""
+    from junheng.models.static import StaticEmbedder
+
+    _, info, _ = tiny_model
+    texts = [*CORPUS, "", "教育", "2023年 education"]
+    warm = StaticEmbedder(info.path, name="default", version="v")
+    expected = warm.encode(texts, batch_size=3)  # loads the full tokenizer, saves the table
+    fresh = StaticEmbedder(info.path, name="default", version="v")
+    got = np.vstack([fresh.encode([t], kind="query") for t in texts])
+    assert fresh._full is None  # never loaded
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
 def test_st_prompts_follow_kind(tiny_model, tmp_path):
     pytest.importorskip("sentence_transformers")
     import json
