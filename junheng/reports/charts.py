@@ -28,6 +28,7 @@ def trend_figure(trend: Trend) -> Any:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     by_period = {p.period: p for p in trend.points}
     periods = all_periods([p.period for p in trend.points], trend.by)
@@ -37,6 +38,7 @@ def trend_figure(trend: Trend) -> Any:
     fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(periods) + 2), 3.6), dpi=120)
     ax.bar(periods, hits, color="#4c78a8", label="sentences")
     ax.set_ylabel("sentences")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of a sentence
     ax.tick_params(axis="x", rotation=45 if len(periods) > 8 else 0)
     ax2 = ax.twinx()
     ax2.plot(periods, shares, color="#e45756", marker="o", label="share")

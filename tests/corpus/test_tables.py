@@ -217,6 +217,8 @@ def test_trend_chart_keeps_missing_years_and_names_its_measure():
     ax = fig.axes[0]
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2019", "2020", "2021", "2022"]
     assert "县管校聘" in ax.get_title()
+    fig.canvas.draw()
+    assert all(float(v).is_integer() for v in ax.get_yticks())  # counts, not 0.25 sentences
     assert all_periods(["2021-11", "2022-02"], "month") == [
         "2021-11",
         "2021-12",
