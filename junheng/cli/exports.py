@@ -14,7 +14,10 @@ from junheng.cli._common import db_option, filter_options, filters_of, settings_
 @cli.command("export")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option(
-    "--out", required=True, type=click.Path(), help="File (.csv or .xlsx), or folder for texts."
+    "--out",
+    required=True,
+    type=click.Path(),
+    help="File (.csv, .xlsx, .json or .jsonl), or folder for texts.",
 )
 @click.option(
     "--unit",
@@ -33,7 +36,7 @@ def export_cmd(
 
     \b
     sentences     coded sentences with region, date, strategies, instrument, measures,
-                  figures and source (CSV or XLSX; NVivo-style coding for checking and citing)
+                  figures and source (CSV, XLSX or JSON; NVivo-style coding for checking and citing)
     words         word frequencies (word, count, documents)
     cooccurrence  measures named together: Source,Target,Weight edge list for Gephi / KH Coder
     texts         one plain-text file per document for ROST CM / KH Coder
