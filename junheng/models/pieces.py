@@ -32,8 +32,8 @@ def save_table(folder: Path, tokenizer: Any) -> None:
     """Write the Unigram pieces of a loaded ``tokenizers.Tokenizer`` beside the model (once;
     atomically; silently skipped when the folder is read-only or the model is not Unigram)."""
     path = table_path(folder)
-    if path.is_file():
-        return
+    if PieceTable.open(folder) is not None:
+        return  # (a stale or damaged one is replaced)
     spec = json.loads(tokenizer.to_str())
     model = spec.get("model") or {}
     if model.get("type") != "Unigram" or model.get("byte_fallback"):
@@ -46,6 +46,7 @@ def save_table(folder: Path, tokenizer: Any) -> None:
     template["padding"] = None
     lowest = min(range(len(vocab)), key=lambda k: vocab[k][1])
     meta = {
+        "source": _stamp(folder),
         "template": json.dumps(template, ensure_ascii=False),
         "unk": json.dumps([vocab[unk_id][0], vocab[unk_id][1], unk_id]),
         "lowest": json.dumps([vocab[lowest][0], vocab[lowest][1], lowest]),
@@ -70,6 +71,15 @@ def save_table(folder: Path, tokenizer: Any) -> None:
             tmp.unlink()
 
 
+def _stamp(folder: Path) -> str:
+    """Size and modification time of the folder's ``tokenizer.json`` (the table's source)."""
+    try:
+        st = (Path(folder) / "tokenizer.json").stat()
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 class PieceTable:
     """Token ids of short texts from the saved piece table (see the module doc)."""
 
@@ -80,8 +90,20 @@ class PieceTable:
 
     @classmethod
     def open(cls, folder: Path) -> PieceTable | None:
+        """The table saved for this folder's ``tokenizer.json`` (None: none, or a stale one)."""
         path = table_path(folder)
-        return cls(path) if path.is_file() else None
+        if not path.is_file():
+            return None
+        table = cls(path)
+        try:
+            conn = table._connect()
+            try:
+                row = conn.execute("select value from meta where key = 'source'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return None
+        return table if row and row[0] == _stamp(folder) else None
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)

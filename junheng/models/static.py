@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,10 @@ class StaticEmbedder:
             and len(texts) <= QUICK_TEXTS
             and self._pieces.handles(texts)
         ):
-            return self._pieces.ids(texts)
+            try:
+                return self._pieces.ids(texts)
+            except (sqlite3.Error, OSError, ValueError, KeyError):
+                self._pieces = None  # a damaged table: the full tokenizer from now on
         return [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
     def _table(self, ids: np.ndarray) -> np.ndarray:

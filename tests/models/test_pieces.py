@@ -76,3 +76,18 @@ def test_saving_twice_keeps_the_first_table(tokenizers):
     before = table_path(folder).stat().st_mtime_ns
     save_table(folder, full)
     assert table_path(folder).stat().st_mtime_ns == before
+
+
+def test_a_table_for_another_tokenizer_json_is_not_used(tokenizers, tmp_path):
+    full, _, folder = tokenizers
+    other = tmp_path / "model"
+    other.mkdir()
+    shutil.copy(folder / "tokenizer.json", other / "tokenizer.json")
+    shutil.copy(table_path(folder), table_path(other))  # stamped with the first file
+    assert PieceTable.open(other) is None
+    table_path(other).write_bytes(b"not a database")
+    assert PieceTable.open(other) is None
+    save_table(other, full)  # replaced by one for this file
+    assert PieceTable.open(other).ids(["县管校聘"]) == [
+        full.encode("县管校聘", add_special_tokens=False).ids
+    ]
