@@ -11,12 +11,12 @@ tokenizer (``tests/models/test_pieces.py`` compares them on real report sentence
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from junheng import lookup
 
 TABLE = "pieces.sqlite"
 # texts longer than this, or with an added token's opening mark, go to the full tokenizer
@@ -53,22 +53,17 @@ def save_table(folder: Path, tokenizer: Any) -> None:
         "longest": str(max(len(p) for p, _ in vocab)),
         "specials": json.dumps([t["content"] for t in spec.get("added_tokens") or []]),
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        conn = sqlite3.connect(tmp)
-        with conn:
-            conn.execute("create table pieces (piece text primary key, id int, score real)")
-            conn.execute("create table meta (key text primary key, value text)")
-            conn.executemany(
-                "insert or ignore into pieces values (?, ?, ?)",
-                ((p, k, s) for k, (p, s) in enumerate(vocab)),
-            )
-            conn.executemany("insert into meta values (?, ?)", meta.items())
-        conn.close()
-        os.replace(tmp, path)
-    except (OSError, sqlite3.Error):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+
+    def fill(conn: sqlite3.Connection) -> None:
+        conn.execute("create table pieces (piece text primary key, id int, score real)")
+        conn.execute("create table meta (key text primary key, value text)")
+        conn.executemany(
+            "insert or ignore into pieces values (?, ?, ?)",
+            ((p, k, s) for k, (p, s) in enumerate(vocab)),
+        )
+        conn.executemany("insert into meta values (?, ?)", meta.items())
+
+    lookup.save(path, fill)
 
 
 def _stamp(folder: Path) -> str:
@@ -106,7 +101,7 @@ class PieceTable:
         return table if row and row[0] == _stamp(folder) else None
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        return lookup.connect(self.path)
 
     def _load_meta(self) -> dict[str, Any]:
         if self._meta is None:
@@ -159,13 +154,9 @@ class PieceTable:
         found: dict[str, tuple[int, float]] = {}
         conn = self._connect()
         try:
-            for k in range(0, len(subs), 500):
-                part = subs[k : k + 500]
-                marks = ",".join("?" for _ in part)
-                for piece, pid, score in conn.execute(
-                    f"select piece, id, score from pieces where piece in ({marks})", part
-                ):
-                    found[piece] = (pid, score)
+            sql = "select piece, id, score from pieces where piece in ({marks})"
+            for piece, pid, score in lookup.select_in(conn, sql, subs):
+                found[piece] = (pid, score)
         finally:
             conn.close()
         unk, lowest = meta["unk"], meta["lowest"]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import math
-import os
 import re
 import sqlite3
 import tempfile
@@ -14,6 +12,8 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from junheng import lookup
 
 if TYPE_CHECKING:
     import jieba
@@ -119,19 +119,14 @@ class Segmenter:
         path = self._lookup_path()
         if path is None or path.is_file():
             return
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        try:
-            conn = sqlite3.connect(tmp)
-            with conn:
-                conn.execute("create table words (word text primary key, freq int) without rowid")
-                conn.execute("create table meta (key text primary key, value int)")
-                conn.executemany("insert into words values (?, ?)", tk.FREQ.items())
-                conn.execute("insert into meta values ('total', ?)", (tk.total,))
-            conn.close()
-            os.replace(tmp, path)
-        except (OSError, sqlite3.Error):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+
+        def fill(conn: sqlite3.Connection) -> None:
+            conn.execute("create table words (word text primary key, freq int) without rowid")
+            conn.execute("create table meta (key text primary key, value int)")
+            conn.executemany("insert into words values (?, ?)", tk.FREQ.items())
+            conn.execute("insert into meta values ('total', ?)", (tk.total,))
+
+        lookup.save(path, fill)
 
     def _query_tokenizer(self, text: str) -> jieba.Tokenizer:
         """A tokenizer that cuts ``text`` as the full one does, loaded with only the
@@ -143,15 +138,10 @@ class Segmenter:
 
         subs = list({text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)})
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = lookup.connect(path)
             try:
-                freq: dict[str, int] = {}
-                for k in range(0, len(subs), 500):
-                    part = subs[k : k + 500]
-                    marks = ",".join("?" for _ in part)
-                    freq.update(
-                        conn.execute(f"select word, freq from words where word in ({marks})", part)
-                    )
+                sql = "select word, freq from words where word in ({marks})"
+                freq: dict[str, int] = dict(lookup.select_in(conn, sql, subs))
                 total = conn.execute("select value from meta where key = 'total'").fetchone()[0]
             finally:
                 conn.close()
