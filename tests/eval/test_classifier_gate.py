@@ -1,18 +1,15 @@
 """Eval gate for the trained classifier: cross-validated on the seed gold (folds by document),
 beside lexicon.v1 on the same folds. Floors live in ``baseline_classifier.json``."""
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SHARED
+from tests.eval.gate import EPSILON, baseline
 
 GOLD = SHARED / "dev" / "seeds_gold.jsonl"
-BASELINE = json.loads(
-    (Path(__file__).parent / "baseline_classifier.json").read_text(encoding="utf-8")
-)
-EPSILON = 0.005
+BASELINE = baseline("classifier")
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,15 @@ improves. Timing is measured by ``benchmarks/extraction.py``, not here.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import SHARED
+from tests.eval.gate import EPSILON, baseline
 
 BENCH = SHARED / "bench" / "extraction"
-BASELINE = json.loads(
-    (Path(__file__).parent / "baseline_extraction.json").read_text(encoding="utf-8")
-)
-EPSILON = 0.005
+BASELINE = baseline("extraction")
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,16 @@ cross-validation grouped by excerpt over the dev split, scored as the hidden set
 lexicon.v1 on the same items. Floors live in ``baseline_models.json``. Slow (about five
 minutes on two cores): ``make test-all`` runs it."""
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SHARED
+from tests.eval.gate import EPSILON, baseline
 
 GOLD = SHARED / "dev" / "reports_gold.jsonl"
-BASELINE = json.loads((Path(__file__).parent / "baseline_models.json").read_text("utf-8"))
-EPSILON = 0.005
+BASELINE = baseline("models")
 
 pytestmark = pytest.mark.slow
 

@@ -4,16 +4,13 @@ Floors live in ``baseline_quality.json``; raise them when the pipeline improves.
 needs a reason in the commit message.
 """
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import SHARED
+from tests.eval.gate import EPSILON, baseline, value_at
 
 GOLD = SHARED / "dev" / "seeds_gold.jsonl"
-BASELINE = json.loads((Path(__file__).parent / "baseline_quality.json").read_text(encoding="utf-8"))
-EPSILON = 0.005
+BASELINE = baseline("quality")
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +22,9 @@ def scores(pipeline):
     return score(pipeline, load_gold(GOLD))
 
 
-def _get(scores, dotted):
-    node = scores
-    for key in dotted.split("."):
-        node = node[key]
-    return node
-
-
 @pytest.mark.parametrize("metric", sorted(BASELINE["floors"]))
 def test_floor(scores, metric):
-    value = _get(scores, metric)
+    value = value_at(scores, metric)
     assert value >= BASELINE["floors"][metric] - EPSILON, f"{metric}: {value} < floor"
 
 

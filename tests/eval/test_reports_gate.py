@@ -3,16 +3,13 @@
 floors of ``baseline_reports.json``, on the development and the test split alike.
 """
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import SHARED
+from tests.eval.gate import EPSILON, baseline, value_at
 
 GOLD = SHARED / "dev" / "reports_gold.jsonl"
-BASELINE = json.loads((Path(__file__).parent / "baseline_reports.json").read_text(encoding="utf-8"))
-EPSILON = 0.005
+BASELINE = baseline("reports")
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +22,7 @@ def scores(pipeline):
     return score(items, run_pipeline(items, pipeline=pipeline))
 
 
-def _get(scores, dotted):
-    node = scores
-    for key in dotted.split("."):
-        node = node[key]
-    return node
-
-
 @pytest.mark.parametrize("metric", sorted(BASELINE["floors"]))
 def test_floor(scores, metric):
-    value = _get(scores, metric)
+    value = value_at(scores, metric)
     assert value >= BASELINE["floors"][metric] - EPSILON, f"{metric}: {value} < floor"

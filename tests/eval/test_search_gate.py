@@ -4,16 +4,13 @@ The floor lives in ``baseline_search.json`` (the issue asked for ≥ 0.98; today
 pinned). ``benchmarks/search_recall.py`` prints the misses.
 """
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import SHARED
+from tests.eval.gate import EPSILON, baseline
 
 GOLD = SHARED / "dev" / "seeds_gold.jsonl"
-BASELINE = json.loads((Path(__file__).parent / "baseline_search.json").read_text(encoding="utf-8"))
-EPSILON = 0.005
+BASELINE = baseline("search")
 
 
 def test_search_recall_on_gold_measures(pipeline, settings):
