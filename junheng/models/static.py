@@ -96,29 +96,33 @@ class StaticEmbedder:
                 self._pieces = None  # a damaged table: the full tokenizer from now on
         return [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
-    def _table(self, ids: np.ndarray) -> np.ndarray:
-        """Token rows, as ``StaticEmbedding`` folds a model2vec table (row of the mapping,
-        times the token's weight, in float32)."""
-        if self._mapping is None:
-            return self._rows[ids]
-        rows = self._rows[self._mapping[ids]]
-        if self._weights is not None:
-            rows = (rows * self._weights[ids][:, None].astype(np.float32)).astype(np.float32)
-        return rows
+    def _sums(self, ids: list[list[int]], lengths: np.ndarray) -> np.ndarray:
+        """Per text, the sum of its token rows as ``StaticEmbedding`` folds a model2vec table
+        (row of the mapping, times the token's weight), as one sparse product: the token rows
+        themselves are never gathered."""
+        from scipy.sparse import csr_matrix
 
-    def encode(self, texts: list[str], *, kind: Any = "passage", batch_size: int = 256) -> Any:
+        flat = np.fromiter(itertools.chain.from_iterable(ids), np.int64, int(lengths.sum()))
+        rows = flat if self._mapping is None else self._mapping[flat]
+        if self._weights is None:
+            data = np.ones(len(flat), np.float32)
+        else:
+            data = self._weights[flat].astype(np.float32)
+        indptr = np.zeros(len(ids) + 1, np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        tokens = csr_matrix((data, rows, indptr), shape=(len(ids), self._rows.shape[0]))
+        return np.asarray(tokens @ self._rows, dtype=np.float32)
+
+    def encode(self, texts: list[str], *, kind: Any = "passage", batch_size: int = 4096) -> Any:
         """Embed ``texts`` as unit float32 rows (a text with no known token: a zero row)."""
         out = np.zeros((len(texts), self.dim), np.float32)
         for start in range(0, len(texts), max(1, batch_size)):
             chunk = list(texts[start : start + max(1, batch_size)])
             ids = self._ids(chunk)
             lengths = np.fromiter(map(len, ids), np.int64, len(ids))
-            nonempty = np.flatnonzero(lengths)
-            if not nonempty.size:
+            if not lengths.any():
                 continue
-            flat = np.fromiter(itertools.chain.from_iterable(ids), np.int64, int(lengths.sum()))
-            starts = (np.cumsum(lengths) - lengths)[nonempty]
-            sums = np.add.reduceat(self._table(flat), starts, axis=0)
-            out[start + nonempty] = sums / lengths[nonempty, None]
+            sums = self._sums(ids, lengths)
+            out[start : start + len(chunk)] = sums / np.maximum(lengths, 1)[:, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, np.float32(1e-12))
