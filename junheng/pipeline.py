@@ -56,7 +56,8 @@ if TYPE_CHECKING:
     from junheng.models.bundle import ModelBundle
     from junheng.models.tagger import TokenView
 
-PIPELINE_VERSION = "1"
+# 2: measure-tagger fragments (建设, 学校) label sentences but are not stored as measures
+PIPELINE_VERSION = "2"
 # A sentence this much made of spam is a spam line, not article text.
 SPAM_LINE_SHARE = 0.3
 _SPACE = re.compile(r"\s+")

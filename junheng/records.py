@@ -13,6 +13,8 @@ from typing import Any, Literal
 RegionLevel = Literal["province", "city", "county"]
 # Province-level municipalities: their single city row is xx0100.
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+# the method of a measure-tagger span that names no measure (see ``MeasureMention``)
+FRAGMENT = "fragment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,12 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class MeasureMention:
-    """A named measure (举措) found in the text; ``term == text[start:end]``."""
+    """A named measure (举措) found in the text; ``term == text[start:end]``.
+
+    ``method = "fragment"`` marks a span the measure tagger took for part of a measure but
+    which is too short or bare to name one (建设, 学校, 5所): it still tells the labeller that
+    the sentence reports a measure, and ``extract --json`` shows it, but it is not ``named``
+    and the corpus does not store it (listings and tables show names only)."""
 
     term: str
     canonical: str
@@ -115,6 +122,11 @@ class MeasureMention:
     method: str = "lexicon"
     # numbers with units in the same clause (figures.Figure records)
     figures: tuple[Any, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """Whether this is a measure's name (not a ``fragment``)."""
+        return self.method != FRAGMENT
 
     def as_dict(self) -> dict[str, Any]:
         return {

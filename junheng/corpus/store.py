@@ -438,6 +438,7 @@ class Corpus:
                     _json([f.as_dict() for f in m.figures]),
                 )
                 for m in s.measures
+                if m.named  # a fragment only told the labeller a measure is there
             )
             strategy_rows.extend((sid, doc_id, st.id, st.score, st.method) for st in s.strategies)
         # places first, then measures, then labels: each tally trigger pairs the new row

@@ -4,23 +4,28 @@ It runs after ``junheng_measures`` and, when a trained tagger is set up, rewrite
 ``doc.spans["measures"]``: lexicon and rule matches stay where the tagger agrees that their
 tokens belong to a measure (terms a researcher added to the corpus's lexicon always stay), and
 spans the tagger finds elsewhere are added with ``method = "model"``, a canonical form (the
-lexicon term when the span is a lexicon form, else the span's normalised text) and a category.
+lexicon term when the span is a lexicon form, else the span's normalised text) and a category;
+a span too short or bare to name a measure gets ``method = "fragment"`` (see ``names``).
 Without a tagger it changes nothing (``lexicon.v1``).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from junheng.models.tagger import MeasureTagger, TokenView, token_view
 from junheng.nlp.lexicon import QUOTES, LexiconEntry
+from junheng.records import FRAGMENT
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 MODEL_METHOD = "model"
+# a count with its measure word or unit (5所, 2个, 1.2万元): a figure, not a measure's name
+_COUNT = re.compile(r"[\d.,，．%％]+\D{0,2}")
 # Categorise spans found by the model: (names, their sentences) → category ids (or None).
 Categorize = Callable[[Sequence[str], Sequence[str]], list[str | None]]
 
@@ -128,7 +133,7 @@ class MeasureTaggerComponent:
             else:
                 span.label_ = "MEASURE"
                 span.kb_id_ = canonical(surface)
-            span.id_ = MODEL_METHOD
+            span.id_ = MODEL_METHOD if entry is not None or names(span.kb_id_) else FRAGMENT
             k = bisect.bisect_right(starts, a) - 1
             sentence = text[sentences[k].start : sentences[k].end] if k >= 0 else surface
             if entry is None:
@@ -138,6 +143,13 @@ class MeasureTaggerComponent:
         kept.sort(key=lambda s: s.start_char)
         doc.spans["measures"] = kept
         return added
+
+
+def names(name: str) -> bool:
+    """Whether a span the lexicon lacks can name a measure: not one or two characters (建设,
+    学校, 學校: of the gold's 655 dev measures three are that short, of the tagger's spans four
+    in ten) and not a bare count (5所)."""
+    return len(name) > 2 and not _COUNT.fullmatch(name)
 
 
 def canonical(surface: str) -> str:

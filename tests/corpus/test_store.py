@@ -79,3 +79,34 @@ def test_missing_database_for_reading(tmp_path):
     with pytest.raises(CorpusError, match="run `junheng ingest` first"):
         Corpus.open(tmp_path / "none.db", create=False)
     assert not Path(tmp_path / "none.db").exists()
+
+
+def test_fragment_spans_label_their_sentence_but_are_not_stored(pipeline, settings, db_path):
+    """A tagger span too short to name a measure (改造) still made its sentence a coded one: the
+    sentence counts in the table, the fragment is in no listing."""
+    from dataclasses import replace
+
+    from junheng.records import FRAGMENT, MeasureMention, StrategyScore
+
+    text = "新田县推进县管校聘改革。\n新田县投入资金改造农村学校校舍。"
+    doc = analyse_text(pipeline, text)
+    a = text.index("改造")
+    fragment = MeasureMention("改造", "改造", "school_standardization", a, a + 2, FRAGMENT)
+    assert not fragment.named
+    second = replace(
+        doc.sentences[1],
+        measures=(fragment,),
+        strategies=(StrategyScore("school_standardization", 0.9, "test"),),
+    )
+    doc = replace(doc, sentences=(doc.sentences[0], second))
+    with Corpus.open(db_path) as corpus:
+        added = corpus.add(doc, analysed_with="test", index_terms=pipeline.segmenter.index_terms)
+        stored = [r["canonical"] for r in corpus.query("select canonical from measures")]
+    assert "改造" not in stored and "县管校聘" in stored
+    assert added.measures == len(stored)
+    table = api.compare(db=db_path, settings=settings, pipeline=pipeline)
+    (row,) = table.rows
+    assert row.cells["school_standardization"].sentences == 1
+    assert row.cells["school_standardization"].measures == ()
+    listed = {m.canonical for m in api.list_measures(db=db_path, settings=settings)}
+    assert "改造" not in listed and "县管校聘" in listed
