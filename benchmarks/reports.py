@@ -154,7 +154,12 @@ def sentence_places(sentence: dict[str, Any]) -> list[dict[str, str]]:
 def predicted(doc: dict[str, Any]) -> dict[str, Any]:
     """What a prediction contributes to the scores."""
     places = {k for r in doc.get("regions") or [] if (k := place_key(r))}
-    terms = sorted({_nfkc(m["term"]) for m in doc.get("measures") or [] if _nfkc(m["term"])})
+    measures = doc.get("measures") or []
+    terms = sorted({_nfkc(m["term"]) for m in measures if _nfkc(m["term"])})
+    # without the tagger's fragments (建设, 学校): the names a researcher's listings show
+    names = sorted(
+        {_nfkc(m["term"]) for m in measures if m.get("method") != "fragment" and _nfkc(m["term"])}
+    )
     strategies = {s["id"] for s in doc.get("strategies") or [] if s["score"] >= THRESHOLD}
     cells: set[tuple[str, str]] = set()
     for s in doc.get("sentences") or []:
@@ -165,7 +170,13 @@ def predicted(doc: dict[str, Any]) -> dict[str, Any]:
             key = place_key(r)
             if key:
                 cells.update((key, i) for i in ids)
-    return {"places": places, "terms": terms, "strategies": strategies, "cells": cells}
+    return {
+        "places": places,
+        "terms": terms,
+        "names": names,
+        "strategies": strategies,
+        "cells": cells,
+    }
 
 
 def gold_view(item: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +198,25 @@ def _cell_same(p: tuple[str, str], g: tuple[str, str]) -> bool:
     return p[1] == g[1] and keys_match(p[0], g[0])
 
 
+def _count_terms(c: Counter[str], kind: str, terms: Sequence[str], gold: set[str]) -> None:
+    """Lenient matches: either string contains the other."""
+    c[f"{kind}_gold"] += len(gold)
+    c[f"{kind}_found"] += sum(1 for g in gold if any(p in g or g in p for p in terms))
+    c[f"{kind}_pred"] += len(terms)
+    c[f"{kind}_right"] += sum(1 for p in terms if any(p in g or g in p for g in gold))
+
+
+def _term_figures(c: Counter[str], kind: str) -> dict[str, float]:
+    mp = c[f"{kind}_right"] / c[f"{kind}_pred"] if c[f"{kind}_pred"] else 0.0
+    mr = c[f"{kind}_found"] / c[f"{kind}_gold"] if c[f"{kind}_gold"] else 0.0
+    return {
+        "precision": round(mp, 4),
+        "recall": round(mr, 4),
+        "f1": round(2 * mp * mr / (mp + mr), 4) if mp + mr else 0.0,
+        "gold": c[f"{kind}_gold"],
+    }
+
+
 def score_items(
     items: Sequence[dict[str, Any]], predictions: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -202,14 +232,9 @@ def score_items(
         c["reg_fp"] += len(pred["places"]) - hits
         c["reg_fn"] += len(gold["places"]) - hits
         # measures: recall over the excerpt's distinct gold strings, precision over its
-        # distinct predicted terms
-        distinct_gold = set(gold["terms"])
-        found = sum(1 for g in distinct_gold if any(p in g or g in p for p in pred["terms"]))
-        c["meas_gold"] += len(distinct_gold)
-        c["meas_found"] += found
-        right = sum(1 for p in pred["terms"] if any(p in g or g in p for g in distinct_gold))
-        c["meas_pred"] += len(pred["terms"])
-        c["meas_right"] += right
+        # distinct predicted terms (all of them, and names only)
+        for kind, terms in (("meas", pred["terms"]), ("name", pred["names"])):
+            _count_terms(c, kind, terms, set(gold["terms"]))
         for cat in pred["strategies"] | gold["strategies"]:
             key = (
                 "tp"
@@ -243,20 +268,14 @@ def score_items(
         for cat, v in sorted(per_cat.items())
     }
     supported = [v["f1"] for v in cats.values() if v["support"]]
-    mp = c["meas_right"] / c["meas_pred"] if c["meas_pred"] else 0.0
-    mr = c["meas_found"] / c["meas_gold"] if c["meas_gold"] else 0.0
     return {
         "items": len(items),
         "regions": {
             **_prf(c["reg_tp"], c["reg_fp"], c["reg_fn"]),
             "gold": c["reg_tp"] + c["reg_fn"],
         },
-        "measures": {
-            "precision": round(mp, 4),
-            "recall": round(mr, 4),
-            "f1": round(2 * mp * mr / (mp + mr), 4) if mp + mr else 0.0,
-            "gold": c["meas_gold"],
-        },
+        "measures": _term_figures(c, "meas"),
+        "measure_names": _term_figures(c, "name"),
         "strategies": {
             "micro": micro,
             "macro_f1": round(sum(supported) / len(supported), 4) if supported else 0.0,
@@ -361,6 +380,7 @@ def render(result: dict[str, Any]) -> str:
         "|---|---|---|---|",
         row("region P / R / F1", lambda r: prf(r["regions"])),
         row("measures P / R / F1 (lenient)", lambda r: prf(r["measures"])),
+        row("… names only (no fragments)", lambda r: prf(r["measure_names"])),
         row(
             "strategies micro P / R / F1",
             lambda r: prf(r["strategies"]["micro"]),
@@ -481,6 +501,7 @@ def render_cv(result: dict[str, Any]) -> str:
         "| figure | " + " | ".join(f"{n} (n={r['items']})" for n, r in cols) + " |",
         "|---|" + "---|" * len(cols),
         row("measures P / R", lambda r: pr(r["measures"])),
+        row("… names only (no fragments)", lambda r: pr(r["measure_names"])),
         row("strategies micro F1", lambda r: f"{r['strategies']['micro']['f1']:.3f}"),
         row("strategies macro F1", lambda r: f"{r['strategies']['macro_f1']:.3f}"),
         row("cells P / R", lambda r: pr(r["cells"])),
