@@ -3,6 +3,7 @@ attribution) → classifier → ``AnalysedDocument``. Resources load once per ``
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter
@@ -371,15 +372,13 @@ class Pipeline:
             places[k].append(
                 PlaceMention(text[a:b], place_region(self.gazetteer, span), a, b, span.kb_id_)
             )
-        tokens: list[list[str]] = [[] for _ in spans]
         toks = tokens_of(doc)
-        k = -1
-        n_spans = len(spans)
-        for word, pos in zip(toks.words, toks.starts, strict=False):
-            while k + 1 < n_spans and spans[k + 1].start <= pos:
-                k += 1
-            if k >= 0 and pos < spans[k].end and not word.isspace():
-                tokens[k].append(word)
+        words, token_starts = toks.words, toks.starts
+        tokens: list[list[str]] = []
+        for span in spans:  # sorted and disjoint: the tokens starting inside each
+            i = bisect.bisect_left(token_starts, span.start, 0, len(words))
+            j = bisect.bisect_left(token_starts, span.end, i, len(words))
+            tokens.append([w for w in words[i:j] if not w.isspace()])
         sentences = []
         inputs = []
         norm_text = norm.text
@@ -493,8 +492,6 @@ def _removed_share(spans: list[SentenceSpan], removals: list[tuple[int, int, str
 
 
 def _sentence_of(starts: list[int], pos: int) -> int:
-    import bisect
-
     return bisect.bisect_right(starts, pos) - 1
 
 

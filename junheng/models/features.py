@@ -3,6 +3,7 @@ pipeline's words (TF-IDF), neighbours within a document."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -94,7 +95,7 @@ class WordBag:
         ids: list[int] = []
         for d in docs:
             before = len(ids)
-            ids.extend(get(w, -1) for w in d if _WORDLIKE.search(w))
+            ids.extend(get(w, -1) for w in d if _wordlike(w))
             lengths.append(len(ids) - before)
         rows = np.repeat(np.arange(len(docs)), lengths)
         return np.asarray(ids, np.int64), rows
@@ -110,7 +111,7 @@ class WordBag:
     def fit(self, docs: Sequence[Sequence[str]], extra_words: Iterable[str] = ()) -> WordBag:
         from sklearn.feature_extraction.text import TfidfTransformer
 
-        counts = Counter(w for d in docs for w in {w for w in d if _WORDLIKE.search(w)})
+        counts = Counter(w for d in docs for w in {w for w in d if _wordlike(w)})
         kept = sorted({w for w, c in counts.items() if c >= self.min_count} | set(extra_words))
         self.vocab = {w: k for k, w in enumerate(kept)}
         ids, rows = self._flat(docs)
@@ -155,3 +156,9 @@ class WordBag:
 
 
 _WORDLIKE = re.compile(r"[^\W_]")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _wordlike(token: str) -> bool:
+    """Whether a token holds a letter or digit (memoised: the same words recur)."""
+    return _WORDLIKE.search(token) is not None
