@@ -115,10 +115,9 @@ class StrategyModel:
         n = len(examples)
         dense = np.zeros((n, 4 * len(ids) + 5), np.float32)
         m = len(ids)
-        for k, e in enumerate(examples):
-            for j, sid in enumerate(ids):
-                dense[k, j] = 3.0 * e.evidence.get(sid, 0.0)
-                dense[k, m + j] = 2.0 * (sid in e.categories)
+        if n:  # rows built in Python, written in one assignment each
+            dense[:, :m] = [[3.0 * e.evidence.get(sid, 0.0) for sid in ids] for e in examples]
+            dense[:, m : 2 * m] = [[2.0 * (sid in e.categories) for sid in ids] for e in examples]
         prev, nxt = neighbours([e.group for e in examples], n)
         context = np.hstack([dense[:, :m], dense[:, m : 2 * m]])
         picked = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
