@@ -43,8 +43,9 @@ def compare(
 ) -> None:
     """Regions × strategies: sentence counts and distinct measures per cell.
 
-    csv and json also carry each cell's documents and its share of the region's measure
-    sentences; xlsx has one sheet per view and an evidence sheet linking to the sources.
+    csv and json also carry each cell's documents and its share of the row's sentences
+    (those carrying any of the table's strategies); xlsx has one sheet per view and an
+    evidence sheet linking to the sources.
 
     \b
     Example:

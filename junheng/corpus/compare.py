@@ -23,7 +23,8 @@ LEVELS: tuple[Level, ...] = ("county", "city", "province")
 @dataclass(frozen=True, slots=True)
 class Cell:
     """Sentences carrying the strategy, their documents, the strategy's distinct measures in them,
-    and the share of the region's measure sentences they make up."""
+    and the share they make up of the region's sentences carrying any strategy (the row's
+    ``sentences``: a sentence the measure tagger saw a measure in without naming it counts)."""
 
     sentences: int
     measures: tuple[str, ...]
@@ -227,13 +228,13 @@ def compare(
         label, province, city, county, level, adcode = key
         if level == "county" and ambiguous is not None and ambiguous(county):
             label = (city or province) + county
-        base = len(measure_sents.get(key, ())) or 1
+        coded = len(set().union(*per.values()))
         cells = {
             sid: Cell(
                 len(per.get(sid, ())),
                 tuple(sorted(cell_meas[key].get(sid, {}))),
                 len(cell_docs[key].get(sid, ())),
-                round(len(per.get(sid, ())) / base, 4),
+                round(len(per.get(sid, ())) / (coded or 1), 4),
             )
             for sid in columns
         }
@@ -248,7 +249,7 @@ def compare(
                 cells,
                 adcode,
                 len(measure_sents.get(key, ())),
-                len(set().union(*per.values())),
+                coded,
             )
         )
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))
@@ -326,6 +327,7 @@ def _from_tallies(
         if level == "county" and ambiguous is not None and ambiguous(county):
             label = (city or province) + county
         measured = per.get(("#m", "text"), 0)
+        coded = per.get(("*", "text"), 0)
         cells = {}
         for sid in columns:
             n = per.get((sid, "text"), 0)
@@ -334,7 +336,7 @@ def _from_tallies(
                     n,
                     tuple(names[adcode].get(sid, ())),
                     per.get((sid, "doc"), 0),
-                    round(n / (measured or 1), 4),
+                    round(n / (coded or 1), 4),
                 )
                 if n
                 else _EMPTY
@@ -350,7 +352,7 @@ def _from_tallies(
                 cells,
                 code,
                 measured,
-                per.get(("*", "text"), 0),
+                coded,
             )
         )
     out.sort(key=lambda r: (-r.total, r.province, r.city, r.county))

@@ -104,9 +104,16 @@ def test_fragment_spans_label_their_sentence_but_are_not_stored(pipeline, settin
         stored = [r["canonical"] for r in corpus.query("select canonical from measures")]
     assert "改造" not in stored and "县管校聘" in stored
     assert added.measures == len(stored)
-    table = api.compare(db=db_path, settings=settings, pipeline=pipeline)
-    (row,) = table.rows
-    assert row.cells["school_standardization"].sentences == 1
-    assert row.cells["school_standardization"].measures == ()
+    from junheng.corpus import compare as compare_mod
+
+    ids = pipeline.taxonomy.strategy_ids
+    for direct in (False, True):  # from the tallies and counted from the rows
+        with Corpus.open(db_path, readonly=True) as corpus:
+            table = compare_mod.compare(corpus, ids, direct=direct)
+        (row,) = table.rows
+        cell = row.cells["school_standardization"]
+        assert cell.sentences == 1 and cell.measures == ()
+        # a share is of the row's labelled sentences, the unnamed measure's one included
+        assert row.sentences == 2 and cell.share == 0.5
     listed = {m.canonical for m in api.list_measures(db=db_path, settings=settings)}
     assert "改造" not in listed and "县管校聘" in listed
