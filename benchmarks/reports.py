@@ -3,6 +3,7 @@
     python benchmarks/reports.py [--gold ../shared/dev/reports_gold.jsonl] [--no-url]
                                  [--json OUT] [--details OUT] [--classifier lexicon.v1|default]
     python benchmarks/reports.py --cv [--json OUT]      # the trained models, honestly scored
+    python benchmarks/reports.py --curve [--json OUT]   # dev CV against the training size
 
 Each excerpt goes through the same path as ``junheng extract --json`` on a ``.jsonl`` line with
 its ``text`` and ``url``. Scoring follows ../shared/dev/README.md:
@@ -25,7 +26,9 @@ letting any model see what it is scored on: 5-fold cross-validation grouped by e
 dev items (each fold is analysed by models trained on the other four folds plus the seeds gold
 and the taxonomy), the test split analysed by models trained on all dev items, and, to show how
 much the models memorise, the dev items analysed by those same models (training-set scores).
-``lexicon.v1`` is scored beside each on the same items.
+``lexicon.v1`` is scored beside each on the same items. ``--curve`` repeats the dev CV with the
+models trained on a seeded 25, 50, 75 and 100 % of the other folds: what more labelled reports
+of this kind would bring.
 """
 
 from __future__ import annotations
@@ -433,53 +436,121 @@ def folds(items: Sequence[dict[str, Any]], k: int = FOLDS) -> dict[str, int]:
     return {item_id: n % k for n, item_id in enumerate(ids)}
 
 
+class _Trainer:
+    """Trains the models on chosen dev items (plus the seeds gold and the taxonomy), the way
+    ``junheng models build`` does; the dev items are annotated once."""
+
+    def __init__(self, dev: Sequence[dict[str, Any]], progress: Callable[[str], None]) -> None:
+        from junheng.models import golddata
+        from junheng.models.bundle import default_embed
+        from junheng.pipeline import Pipeline
+        from junheng.settings import load_settings
+
+        self.settings = load_settings()
+        self.rules = Pipeline(self.settings, models=False)
+        seeds = golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
+        progress("annotating the training data")
+        self.docs = dict(
+            zip((it["id"] for it in dev), golddata.report_docs(self.rules, dev), strict=True)
+        )
+        self.seed_docs = golddata.seed_docs(self.rules, seeds)
+        self.embed = default_embed(self.settings)
+
+    def __call__(self, ids: Iterable[str]) -> Any:
+        from junheng.models.bundle import train_bundle
+        from junheng.pipeline import Pipeline
+
+        rules = self.rules
+        bundle = train_bundle(
+            [self.docs[i] for i in sorted(ids)] + self.seed_docs,
+            taxonomy=rules.taxonomy,
+            lexicon=rules.lexicon,
+            tokenize=rules.segmenter.cut,
+            embed=self.embed,
+        )
+        return Pipeline(
+            self.settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy, models=bundle
+        )
+
+
+def _cv_predictions(
+    dev: Sequence[dict[str, Any]],
+    train: _Trainer,
+    *,
+    use_url: bool,
+    progress: Callable[[str], None],
+    fraction: float = 1.0,
+) -> dict[str, dict[str, Any]]:
+    """Each dev fold analysed by models trained on (a seeded ``fraction`` of) the others."""
+    import random
+
+    fold_of = folds(dev)
+    out: dict[str, dict[str, Any]] = {}
+    for f in range(FOLDS):
+        progress(
+            f"fold {f + 1}/{FOLDS}" + (f" ({fraction:.0%} of the others)" if fraction < 1 else "")
+        )
+        held = [it for it in dev if fold_of[it["id"]] == f]
+        pool = sorted(it["id"] for it in dev if fold_of[it["id"]] != f)
+        random.Random(f).shuffle(pool)
+        model = train(pool[: max(1, round(len(pool) * fraction))])
+        out.update(run_pipeline(held, use_url=use_url, pipeline=model))
+    return out
+
+
 def cross_validate(
     items: Sequence[dict[str, Any]], *, use_url: bool = True, progress: Callable[[str], None]
 ) -> dict[str, Any]:
     """Model figures (CV on dev, test split, training set) beside lexicon.v1."""
-    from junheng.models import golddata
-    from junheng.models.bundle import default_embed, train_bundle
-    from junheng.pipeline import Pipeline
-    from junheng.settings import load_settings
-
-    settings = load_settings()
-    rules = Pipeline(settings, models=False)
     dev = [it for it in items if not is_test(it["id"])]
     test = [it for it in items if is_test(it["id"])]
-    seeds = golddata.read_jsonl(golddata.training_file(golddata.SEEDS))
-    progress("annotating the training data")
-    docs = dict(zip((it["id"] for it in dev), golddata.report_docs(rules, dev), strict=True))
-    seed_docs = golddata.seed_docs(rules, seeds)
-    embed = default_embed(settings)
-
-    def train(ids: set[str]) -> Pipeline:
-        bundle = train_bundle(
-            [docs[i] for i in sorted(ids)] + seed_docs,
-            taxonomy=rules.taxonomy,
-            lexicon=rules.lexicon,
-            tokenize=rules.segmenter.cut,
-            embed=embed,
-        )
-        return Pipeline(settings, lexicon=rules.lexicon, taxonomy=rules.taxonomy, models=bundle)
-
-    fold_of = folds(dev)
-    cv: dict[str, dict[str, Any]] = {}
-    for f in range(FOLDS):
-        progress(f"fold {f + 1}/{FOLDS}")
-        held = [it for it in dev if fold_of[it["id"]] == f]
-        model = train({it["id"] for it in dev if fold_of[it["id"]] != f})
-        cv.update(run_pipeline(held, use_url=use_url, pipeline=model))
+    train = _Trainer(dev, progress)
+    cv = _cv_predictions(dev, train, use_url=use_url, progress=progress)
     progress("all dev items → test split")
-    model = train({it["id"] for it in dev})
+    model = train(it["id"] for it in dev)
     on_test = run_pipeline(test, use_url=use_url, pipeline=model)
     on_dev = run_pipeline(dev, use_url=use_url, pipeline=model)
-    lexicon = run_pipeline(items, use_url=use_url, pipeline=rules)
+    lexicon = run_pipeline(items, use_url=use_url, pipeline=train.rules)
     return {
         "dev_cv": {"model": score_items(dev, cv), "lexicon.v1": score_items(dev, lexicon)},
         "test": {"model": score_items(test, on_test), "lexicon.v1": score_items(test, lexicon)},
         "dev_training_set": {"model": score_items(dev, on_dev)},
         "folds": FOLDS,
     }
+
+
+CURVE = (0.25, 0.5, 0.75, 1.0)
+
+
+def learning_curve(
+    items: Sequence[dict[str, Any]], *, use_url: bool = True, progress: Callable[[str], None]
+) -> dict[str, Any]:
+    """Dev CV figures with the models trained on a growing share of the other folds (the seeds
+    gold always included): how much more labelled reports would bring."""
+    dev = [it for it in items if not is_test(it["id"])]
+    train = _Trainer(dev, progress)
+    per = {}
+    for fraction in CURVE:
+        cv = _cv_predictions(dev, train, use_url=use_url, progress=progress, fraction=fraction)
+        per[str(fraction)] = score_items(dev, cv)
+    return {"fractions": per, "training_excerpts": round(len(dev) * (FOLDS - 1) / FOLDS)}
+
+
+def render_curve(result: dict[str, Any]) -> str:
+    n = result["training_excerpts"]
+    lines = [
+        "| training excerpts (dev CV) | measures P / R | strategies micro / macro F1"
+        " | cells P / R / F1 |",
+        "|---|---|---|---|",
+    ]
+    for fraction, r in result["fractions"].items():
+        m, st, c = r["measures"], r["strategies"], r["cells"]
+        lines.append(
+            f"| {round(n * float(fraction))} | {m['precision']:.3f} / {m['recall']:.3f} | "
+            f"{st['micro']['f1']:.3f} / {st['macro_f1']:.3f} | "
+            f"{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f} |"
+        )
+    return "\n".join(lines)
 
 
 def render_cv(result: dict[str, Any]) -> str:
@@ -535,11 +606,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cv", action="store_true", help="cross-validate the trained models beside lexicon.v1"
     )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="dev CV with the models trained on 25/50/75/100 %% of the other folds",
+    )
     args = parser.parse_args(argv)
     if not args.gold.is_file():
         print(f"gold file not found: {args.gold}", file=sys.stderr)
         return 2
     items = load_gold(args.gold)
+    if args.curve:
+        curve = learning_curve(
+            items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr)
+        )
+        print(render_curve(curve))
+        if args.json:
+            args.json.write_text(json.dumps(curve, ensure_ascii=False, indent=2), "utf-8")
+        return 0
     if args.cv:
         result = cross_validate(
             items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr)
