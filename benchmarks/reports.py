@@ -616,21 +616,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gold file not found: {args.gold}", file=sys.stderr)
         return 2
     items = load_gold(args.gold)
-    if args.curve:
-        curve = learning_curve(
-            items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr)
-        )
-        print(render_curve(curve))
+    trained = (
+        (learning_curve, render_curve)
+        if args.curve
+        else (cross_validate, render_cv)
+        if args.cv
+        else None
+    )
+    if trained is not None:
+        run, show = trained
+        found = run(items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr))
+        print(show(found))
         if args.json:
-            args.json.write_text(json.dumps(curve, ensure_ascii=False, indent=2), "utf-8")
-        return 0
-    if args.cv:
-        result = cross_validate(
-            items, use_url=not args.no_url, progress=lambda m: print(m, file=sys.stderr)
-        )
-        print(render_cv(result))
-        if args.json:
-            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), "utf-8")
+            args.json.write_text(json.dumps(found, ensure_ascii=False, indent=2), "utf-8")
         return 0
     pipeline = None
     if args.classifier:
